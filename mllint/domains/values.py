@@ -1,0 +1,205 @@
+"""Abstract values: what a variable may hold while the interpreter runs.
+
+Everything the interpreter does not model is :data:`TOP` ("unknown").  Data
+values (DataFrame / Series / ndarray) point at the plan nodes that produced them
+and carry a schema and a row provenance.  Estimators are the one *mutable*
+value, because ``model.fit(...)`` changes the object every alias refers to.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .provenance import Provenance, join_provenance
+from .schema import Schema, UNKNOWN_SCHEMA
+
+if TYPE_CHECKING:  # pragma: no cover
+    import libcst as cst
+
+    from ..knowledge.sklearn_api import EstimatorInfo
+    from ..model import PlanNode
+
+
+class Value:
+    """Base class of abstract values."""
+
+    __slots__ = ()
+
+
+class _Top(Value):
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "TOP"
+
+
+TOP = _Top()
+
+
+@dataclass(frozen=True, slots=True)
+class Const(Value):
+    """A literal we know exactly: str, int, float, bool, None, bytes."""
+
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Seq(Value):
+    """A list / tuple / set literal whose elements are values."""
+
+    items: tuple[Value, ...]
+    kind: str = "list"
+
+    def constants(self) -> list[Any] | None:
+        """Python values of the items when all are constants, else None."""
+        out = []
+        for item in self.items:
+            if isinstance(item, Const):
+                out.append(item.value)
+            elif isinstance(item, Seq):
+                inner = item.constants()
+                if inner is None:
+                    return None
+                out.append(tuple(inner) if item.kind == "tuple" else inner)
+            else:
+                return None
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class DictV(Value):
+    keys: tuple[Value, ...]
+    values: tuple[Value, ...]
+
+    def get(self, key: Any) -> Value | None:
+        for k, v in zip(self.keys, self.values):
+            if isinstance(k, Const) and k.value == key:
+                return v
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Ref(Value):
+    """A resolved import name: module, class or function, e.g. ``pandas.read_csv``."""
+
+    qualname: str
+
+
+@dataclass(frozen=True, slots=True)
+class Data(Value):
+    """A DataFrame ('frame'), Series ('series') or ndarray ('array').
+
+    ``nodes`` are the plan nodes that produced the value (several after a
+    control-flow join).  ``reads`` are the columns an expression read (what a
+    boolean mask's condition looked at); ``stats`` records statistics folded
+    into the values (for leakage rules), as ``(node-or-None, provenance)``.
+    """
+
+    kind: str
+    nodes: tuple["PlanNode", ...]
+    schema: Schema = UNKNOWN_SCHEMA
+    prov: Provenance | None = None
+    name: str | None = None
+    reads: frozenset[str] = frozenset()
+    is_mask: bool = False
+    stats: tuple["Statistic", ...] = ()
+
+    @property
+    def node(self) -> "PlanNode | None":
+        return self.nodes[-1] if self.nodes else None
+
+
+@dataclass(frozen=True, slots=True)
+class Statistic(Value):
+    """A number computed over rows (mean, std, quantile...): remembers the rows it saw."""
+
+    what: str
+    prov: Provenance | None
+    reads: frozenset[str]
+    origin: "Any" = None   # a span thunk or plan node where it was computed
+
+
+@dataclass(frozen=True, slots=True)
+class GroupBy(Value):
+    data: Data
+    keys: tuple[str, ...]
+    selected: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Accessor(Value):
+    """``df.loc`` / ``df.iloc`` / ``s.str`` / ``s.dt``: methods resolve against it."""
+
+    data: Data
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lambda(Value):
+    node: "cst.Lambda"
+
+
+@dataclass(eq=False, slots=True)
+class Estimator(Value):
+    """An scikit-learn (or imbalanced-learn) estimator instance.
+
+    ``steps`` holds the ``(name, estimator)`` steps of a Pipeline or the parts of
+    a FeatureUnion; ``branches`` the ``(name, estimator | 'drop' | 'passthrough',
+    columns)`` of a ColumnTransformer.  ``fits`` records every fit: the
+    provenance of the rows seen and the plan node of the fit.
+    """
+
+    qualname: str
+    info: "EstimatorInfo | None"
+    params: dict[str, Value]
+    site: Any                     # a span thunk for the constructor call
+    steps: list[tuple[str, "Estimator | Value"]] = field(default_factory=list)
+    branches: list[tuple[str, "Estimator | Value", Value]] = field(default_factory=list)
+    remainder: "Estimator | Value | None" = None
+    fits: list[tuple[Provenance | None, "PlanNode | None"]] = field(default_factory=list)
+    fit_schema: Schema | None = None
+    estimator_node: "PlanNode | None" = None
+    fit_step_nodes: dict = field(default_factory=dict)
+
+    @property
+    def class_name(self) -> str:
+        return self.qualname.rsplit(".", 1)[-1]
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(self.info.kinds) if self.info is not None else frozenset()
+
+    @property
+    def fitted(self) -> bool:
+        return bool(self.fits)
+
+
+@dataclass(eq=False, slots=True)
+class UserFunction(Value):
+    """A ``def`` of the analysed code, analysed again at every call site."""
+
+    node: "cst.FunctionDef"
+    scope: Any          # the defining scope (closures and globals)
+    ast_node: Any       # the aligned stdlib-ast FunctionDef (for positions)
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction(Value):
+    """Output of predict / predict_proba: the rows it was computed on and the model."""
+
+    data: Data
+    estimator: Estimator
+
+
+def join(a: Value, b: Value) -> Value:
+    """Least upper bound of two values at a control-flow merge."""
+    if a is b or a == b:
+        return a
+    if isinstance(a, Data) and isinstance(b, Data) and a.kind == b.kind:
+        nodes = a.nodes + tuple(n for n in b.nodes if n not in a.nodes)
+        return Data(a.kind, nodes, a.schema.join(b.schema), join_provenance(a.prov, b.prov),
+                    a.name if a.name == b.name else None, a.reads | b.reads, a.is_mask and b.is_mask,
+                    a.stats + tuple(s for s in b.stats if s not in a.stats))
+    if isinstance(a, Seq) and isinstance(b, Seq) and len(a.items) == len(b.items) and a.kind == b.kind:
+        return Seq(tuple(join(x, y) for x, y in zip(a.items, b.items)), a.kind)
+    return TOP

@@ -1,0 +1,664 @@
+"""The abstract interpreter: statements in order, one structural walk of the CST.
+
+Each statement is executed against a :class:`Scope` of abstract values; calls
+and subscripts are evaluated with the API knowledge base (``calls.py``) and
+emit plan nodes as they go.  Control flow: ``if``/``match``/``try`` run every
+branch on a copy of the variables and join; loops over a small known sequence
+are unrolled (as they would run), other loops run their body once and join
+with the state before the loop (zero or more iterations), their nodes marked
+``in_loop``.  User functions are analysed at each call site with a bounded
+context depth and a recursion cut.  Nothing is ever executed.
+
+The stdlib-``ast`` statements are walked in lockstep with the CST statements
+only to give each plan node a cheap, lazily computed position.
+"""
+from __future__ import annotations
+
+import ast
+import time
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import libcst as cst
+
+from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Ref, Seq,
+                              UserFunction, Value, join)
+from ..model import Operator, Plan, PlanNode, Span
+from ..positions import PositionIndex
+from .imports import bind_import, bind_import_from
+from .scope import Scope, join_vars
+
+MAX_CALL_DEPTH = 3          # context depth for user functions
+MAX_UNROLL = 64             # loops over known sequences up to this length run per element
+MAX_COMPREHENSION = 256
+
+
+class BudgetExceeded(Exception):
+    """Raised inside the interpreter when a file's time/step budget is spent."""
+
+
+@dataclass
+class Budget:
+    seconds: float = 2.0
+    max_steps: int = 400_000
+    started: float = field(default_factory=time.perf_counter)
+    steps: int = 0
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps & 1023 == 0:
+            if self.steps > self.max_steps or time.perf_counter() - self.started > self.seconds:
+                raise BudgetExceeded()
+
+
+@dataclass(slots=True)
+class Site:
+    """Where an operation happens: a CST node inside an aligned statement."""
+
+    node: cst.CSTNode
+    stmt: cst.CSTNode
+    ast_stmt: ast.stmt | None
+
+
+class _Return(Exception):
+    pass
+
+
+# CST small/compound statement class -> the stdlib ast classes it may align with
+_ALIGN = {
+    cst.Assign: (ast.Assign,), cst.AnnAssign: (ast.AnnAssign,), cst.AugAssign: (ast.AugAssign,),
+    cst.Expr: (ast.Expr,), cst.Import: (ast.Import,), cst.ImportFrom: (ast.ImportFrom,),
+    cst.Return: (ast.Return,), cst.Pass: (ast.Pass,), cst.Del: (ast.Delete,), cst.Global: (ast.Global,),
+    cst.Nonlocal: (ast.Nonlocal,), cst.Raise: (ast.Raise,), cst.Assert: (ast.Assert,), cst.Break: (ast.Break,),
+    cst.Continue: (ast.Continue,), cst.If: (ast.If,), cst.For: (ast.For, ast.AsyncFor),
+    cst.While: (ast.While,), cst.With: (ast.With, ast.AsyncWith), cst.FunctionDef: (ast.FunctionDef, ast.AsyncFunctionDef),
+    cst.ClassDef: (ast.ClassDef,), cst.Try: (ast.Try,),
+}
+if hasattr(cst, "TryStar") and hasattr(ast, "TryStar"):
+    _ALIGN[cst.TryStar] = (ast.TryStar,)
+if hasattr(cst, "Match") and hasattr(ast, "Match"):
+    _ALIGN[cst.Match] = (ast.Match,)
+if hasattr(cst, "TypeAlias") and hasattr(ast, "TypeAlias"):
+    _ALIGN[cst.TypeAlias] = (ast.TypeAlias,)
+
+
+def _block_body(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    if isinstance(block, cst.IndentedBlock):
+        return block.body
+    if isinstance(block, cst.SimpleStatementSuite):
+        return [cst.SimpleStatementLine(body=block.body)]  # aligned like a line of small statements
+    return ()
+
+
+class Interpreter:
+    """Runs one module abstractly and records the plan."""
+
+    def __init__(self, plan: Plan, positions: PositionIndex | None, *, path: str | None,
+                 config: Any, budget: Budget | None = None) -> None:
+        from .calls import CallEvaluator  # late import: calls depends on this module's Site
+
+        self.plan = plan
+        self.positions = positions
+        self.path = path
+        self.config = config
+        self.budget = budget or Budget()
+        self.module_scope = Scope()
+        self.module_scope.vars["__name__"] = Const("__main__")
+        self.stmt: cst.CSTNode | None = None
+        self.ast_stmt: ast.stmt | None = None
+        self.loop_depth = 0
+        self.call_stack: list[UserFunction] = []
+        self.returns: list[list[Value]] = []
+        self.notes: list[str] = []
+        self.calls = CallEvaluator(self)
+
+    # -- plan emission --------------------------------------------------------
+    def site(self, node: cst.CSTNode) -> Site:
+        return Site(node, self.stmt, self.ast_stmt)
+
+    def span_of(self, site: Site | None) -> Span | None:
+        if site is None or self.positions is None or site.stmt is None:
+            return None
+        return self.positions.span(site.node, site.stmt, site.ast_stmt)
+
+    def emit(self, operator: Operator, description: str | None, parents: Sequence[PlanNode | None],
+             site: Site | None, *, schema=None, prov=None, details: dict | None = None) -> PlanNode:
+        positions, stmt_site = self.positions, site
+
+        def thunk() -> Span | None:
+            if stmt_site is None or positions is None or stmt_site.stmt is None:
+                return None
+            return positions.span(stmt_site.node, stmt_site.stmt, stmt_site.ast_stmt)
+
+        in_loop = self.loop_depth > 0
+        node_details = details or {}
+        if site is not None:
+            node_details.setdefault("site", site)
+        return self.plan.add(
+            lambda node_id: PlanNode(node_id, operator, description, schema, prov, node_details, in_loop,
+                                     None, thunk),
+            [p for p in parents if p is not None])
+
+    # -- statements -----------------------------------------------------------
+    def run_module(self, module: cst.Module, ast_module: ast.Module | None) -> Scope:
+        try:
+            self.exec_block(module.body, ast_module.body if ast_module is not None else None, self.module_scope)
+        except BudgetExceeded:
+            self.notes.append("analysis budget exceeded: the rest of the file is treated as unknown")
+        except _Return:
+            pass
+        return self.module_scope
+
+    def exec_block(self, stmts: Sequence[cst.BaseStatement], ast_stmts: list[ast.stmt] | None,
+                   scope: Scope) -> None:
+        ai = 0
+        for stmt in stmts:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    ast_stmt, ai, ast_stmts = self._align(small, ast_stmts, ai)
+                    self.exec_small(small, ast_stmt, scope)
+            else:
+                ast_stmt, ai, ast_stmts = self._align(stmt, ast_stmts, ai)
+                self.exec_compound(stmt, ast_stmt, scope)
+
+    @staticmethod
+    def _align(stmt: cst.CSTNode, ast_stmts: list[ast.stmt] | None, index: int):
+        if ast_stmts is None or index >= len(ast_stmts):
+            return None, index + 1, None
+        candidate = ast_stmts[index]
+        expected = _ALIGN.get(type(stmt))
+        if expected is not None and not isinstance(candidate, expected):
+            return None, index + 1, None  # lost alignment: positions unknown from here on
+        return candidate, index + 1, ast_stmts
+
+    def exec_small(self, stmt: cst.BaseSmallStatement, ast_stmt: ast.stmt | None, scope: Scope) -> None:
+        self.budget.tick()
+        self.stmt, self.ast_stmt = stmt, ast_stmt
+        if isinstance(stmt, cst.Assign):
+            value = self.eval(stmt.value, scope)
+            for target in stmt.targets:
+                self.assign(target.target, value, scope, stmt.value)
+        elif isinstance(stmt, cst.Expr):
+            self.eval(stmt.value, scope)
+        elif isinstance(stmt, cst.AnnAssign):
+            if stmt.value is not None:
+                self.assign(stmt.target, self.eval(stmt.value, scope), scope, stmt.value)
+        elif isinstance(stmt, cst.AugAssign):
+            current = self.eval(stmt.target, scope)
+            value = self.calls.binary(current, type(stmt.operator).__name__.replace("Assign", ""),
+                                      self.eval(stmt.value, scope), stmt)
+            self.assign(stmt.target, value, scope, stmt)
+        elif isinstance(stmt, cst.Import):
+            for name, ref in bind_import(stmt):
+                scope.bind(name, ref)
+        elif isinstance(stmt, cst.ImportFrom):
+            for name, ref in bind_import_from(stmt):
+                scope.bind(name, ref)
+        elif isinstance(stmt, cst.Return):
+            value = self.eval(stmt.value, scope) if stmt.value is not None else Const(None)
+            if self.returns:
+                self.returns[-1].append(value)
+            raise _Return()
+        elif isinstance(stmt, cst.Global):
+            scope.global_names.update(n.name.value for n in stmt.names)
+        elif isinstance(stmt, cst.Del):
+            self.delete(stmt.target, scope)
+
+    def exec_compound(self, stmt: cst.BaseCompoundStatement, ast_stmt: ast.stmt | None, scope: Scope) -> None:
+        self.budget.tick()
+        self.stmt, self.ast_stmt = stmt, ast_stmt
+        handler = self._COMPOUND.get(type(stmt))
+        if handler is not None:
+            handler(self, stmt, ast_stmt, scope)
+
+    def _run_branch(self, body: Sequence[cst.BaseStatement], ast_body, scope: Scope,
+                    start: dict[str, Value]) -> tuple[dict[str, Value], bool]:
+        """Run a branch from ``start``; returns its variables and whether it returned."""
+        scope.restore(dict(start))
+        try:
+            self.exec_block(body, ast_body, scope)
+        except _Return:
+            return scope.snapshot(), True
+        return scope.snapshot(), False
+
+    def _join_branches(self, scope: Scope, outcomes: list[tuple[dict[str, Value], bool]]) -> None:
+        live = [variables for variables, returned in outcomes if not returned]
+        if not live:  # every branch returned
+            scope.restore(outcomes[0][0])
+            raise _Return()
+        result = live[0]
+        for other in live[1:]:
+            result = join_vars(result, other)
+        scope.restore(result)
+
+    def _exec_if(self, stmt: cst.If, ast_stmt, scope: Scope) -> None:
+        test = self.eval(stmt.test, scope)
+        ast_body = ast_stmt.body if isinstance(ast_stmt, ast.If) else None
+        ast_else = ast_stmt.orelse if isinstance(ast_stmt, ast.If) else None
+        if isinstance(test, Const):  # statically decided (if __name__ == "__main__", if False, ...)
+            if test.value:
+                self.exec_block(_block_body(stmt.body), ast_body, scope)
+            elif stmt.orelse is not None:
+                self._exec_orelse(stmt.orelse, ast_else, scope)
+            return
+        start = scope.snapshot()
+        outcomes = [self._run_branch(_block_body(stmt.body), ast_body, scope, start)]
+        scope.restore(dict(start))
+        returned = False
+        if stmt.orelse is not None:
+            try:
+                self._exec_orelse(stmt.orelse, ast_else, scope)
+            except _Return:
+                returned = True
+        outcomes.append((scope.snapshot(), returned))
+        self._join_branches(scope, outcomes)
+
+    def _exec_orelse(self, orelse, ast_else, scope: Scope) -> None:
+        if isinstance(orelse, cst.If):
+            self.stmt, self.ast_stmt = orelse, (ast_else[0] if ast_else else None)
+            self._exec_if(orelse, self.ast_stmt, scope)
+        else:
+            self.exec_block(_block_body(orelse.body), ast_else, scope)
+
+    def _exec_for(self, stmt: cst.For, ast_stmt, scope: Scope) -> None:
+        iterable = self.calls.iterate(self.eval(stmt.iter, scope))
+        ast_body = ast_stmt.body if isinstance(ast_stmt, (ast.For, ast.AsyncFor)) else None
+        body = _block_body(stmt.body)
+        if iterable is not None and len(iterable) <= MAX_UNROLL:
+            for item in iterable:   # unrolled: each element as it would run
+                self.assign(stmt.target, item, scope, stmt.iter)
+                try:
+                    self.exec_block(body, ast_body, scope)
+                except _Return:
+                    raise
+        else:
+            self._exec_loop_once(stmt.target, body, ast_body, scope, stmt.iter)
+        if stmt.orelse is not None:
+            self.exec_block(_block_body(stmt.orelse.body),
+                            ast_stmt.orelse if isinstance(ast_stmt, (ast.For, ast.AsyncFor)) else None, scope)
+
+    def _exec_loop_once(self, target, body, ast_body, scope: Scope, origin) -> None:
+        """Zero or more iterations: run the body once in loop mode and join with the entry state."""
+        before = scope.snapshot()
+        self.loop_depth += 1
+        try:
+            if target is not None:
+                self.assign(target, TOP, scope, origin)
+            try:
+                self.exec_block(body, ast_body, scope)
+            except _Return:
+                pass
+        finally:
+            self.loop_depth -= 1
+        scope.restore(join_vars(before, scope.snapshot()))
+
+    def _exec_while(self, stmt: cst.While, ast_stmt, scope: Scope) -> None:
+        self.eval(stmt.test, scope)
+        ast_body = ast_stmt.body if isinstance(ast_stmt, ast.While) else None
+        self._exec_loop_once(None, _block_body(stmt.body), ast_body, scope, stmt.test)
+
+    def _exec_with(self, stmt: cst.With, ast_stmt, scope: Scope) -> None:
+        for item in stmt.items:
+            value = self.eval(item.item, scope)
+            if item.asname is not None:
+                self.assign(item.asname.name, TOP if not isinstance(value, Data) else value, scope, item.item)
+        ast_body = ast_stmt.body if isinstance(ast_stmt, (ast.With, ast.AsyncWith)) else None
+        self.exec_block(_block_body(stmt.body), ast_body, scope)
+
+    def _exec_try(self, stmt, ast_stmt, scope: Scope) -> None:
+        is_try = isinstance(ast_stmt, (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
+        start = scope.snapshot()
+        outcomes = [self._run_branch(_block_body(stmt.body), ast_stmt.body if is_try else None, scope, start)]
+        if not outcomes[0][1] and stmt.orelse is not None:
+            outcomes[0] = self._run_branch(_block_body(stmt.orelse.body), ast_stmt.orelse if is_try else None,
+                                           scope, outcomes[0][0])
+        for index, handler in enumerate(stmt.handlers):
+            ast_handler = ast_stmt.handlers[index].body if is_try and index < len(ast_stmt.handlers) else None
+            entry = join_vars(start, outcomes[0][0])
+            if handler.name is not None:
+                entry[handler.name.name.value] = TOP
+            outcomes.append(self._run_branch(_block_body(handler.body), ast_handler, scope, entry))
+        self._join_branches(scope, outcomes)
+        if stmt.finalbody is not None:
+            self.exec_block(_block_body(stmt.finalbody.body), ast_stmt.finalbody if is_try else None, scope)
+
+    def _exec_match(self, stmt, ast_stmt, scope: Scope) -> None:
+        self.eval(stmt.subject, scope)
+        start = scope.snapshot()
+        outcomes = []
+        for index, case in enumerate(stmt.cases):
+            ast_case = ast_stmt.cases[index].body if ast_stmt is not None and index < len(ast_stmt.cases) else None
+            entry = dict(start)
+            for name in _pattern_names(case.pattern):
+                entry[name] = TOP
+            outcomes.append(self._run_branch(_block_body(case.body), ast_case, scope, entry))
+        outcomes.append((dict(start), False))  # no case matched
+        self._join_branches(scope, outcomes)
+
+    def _exec_def(self, stmt: cst.FunctionDef, ast_stmt, scope: Scope) -> None:
+        scope.bind(stmt.name.value, UserFunction(stmt, scope, ast_stmt))
+
+    def _exec_class(self, stmt: cst.ClassDef, ast_stmt, scope: Scope) -> None:
+        scope.bind(stmt.name.value, TOP)  # classes are not modelled
+
+    _COMPOUND = {
+        cst.If: _exec_if, cst.For: _exec_for, cst.While: _exec_while, cst.With: _exec_with,
+        cst.Try: _exec_try, cst.FunctionDef: _exec_def, cst.ClassDef: _exec_class,
+    }
+    if hasattr(cst, "TryStar"):
+        _COMPOUND[cst.TryStar] = _exec_try
+    if hasattr(cst, "Match"):
+        _COMPOUND[cst.Match] = _exec_match
+
+    # -- user functions ---------------------------------------------------------
+    def call_user_function(self, function: UserFunction, args: list[Value], kwargs: dict[str, Value]) -> Value:
+        if function in self.call_stack or len(self.call_stack) >= MAX_CALL_DEPTH:
+            return TOP  # recursion cut / context depth bound
+        node = function.node
+        local = Scope(function.scope)
+        params = node.params
+        positional = list(params.posonly_params) + list(params.params)
+        for index, param in enumerate(positional):
+            name = param.name.value
+            if index < len(args):
+                local.vars[name] = args[index]
+            elif name in kwargs:
+                local.vars[name] = kwargs[name]
+            elif param.default is not None:
+                local.vars[name] = self.eval(param.default, function.scope)
+            else:
+                local.vars[name] = TOP
+        for param in params.kwonly_params:
+            name = param.name.value
+            local.vars[name] = kwargs.get(name) or (self.eval(param.default, function.scope)
+                                                    if param.default is not None else TOP)
+        if isinstance(params.star_arg, cst.Param):
+            local.vars[params.star_arg.name.value] = Seq(tuple(args[len(positional):]), "tuple")
+        if params.star_kwarg is not None:
+            local.vars[params.star_kwarg.name.value] = TOP
+        saved = (self.stmt, self.ast_stmt, self.loop_depth)
+        self.call_stack.append(function)
+        self.returns.append([])
+        ast_body = function.ast_node.body if isinstance(function.ast_node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            else None
+        try:
+            self.exec_block(_block_body(node.body), ast_body, local)
+            fell_through = True
+        except _Return:
+            fell_through = False
+        finally:
+            self.call_stack.pop()
+            values = self.returns.pop()
+            self.stmt, self.ast_stmt, self.loop_depth = saved
+        if fell_through:
+            values.append(Const(None))
+        result = values[0]
+        for value in values[1:]:
+            result = join(result, value)
+        return result
+
+    # -- assignment -------------------------------------------------------------
+    def assign(self, target: cst.BaseExpression, value: Value, scope: Scope, origin: cst.CSTNode) -> None:
+        if isinstance(target, cst.Name):
+            scope.bind(target.value, value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = target.elements
+            items = self.calls.iterate(value)
+            starred = [i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)]
+            if items is not None and not starred and len(items) == len(elements):
+                for element, item in zip(elements, items):
+                    self.assign(element.value, item, scope, origin)
+            elif items is not None and len(starred) == 1 and len(items) >= len(elements) - 1:
+                star = starred[0]
+                tail = len(elements) - star - 1
+                for element, item in zip(elements[:star], items[:star]):
+                    self.assign(element.value, item, scope, origin)
+                self.assign(elements[star].value, Seq(tuple(items[star:len(items) - tail])), scope, origin)
+                for element, item in zip(elements[star + 1:], items[len(items) - tail:]):
+                    self.assign(element.value, item, scope, origin)
+            else:
+                for element in elements:
+                    self.assign(element.value, TOP, scope, origin)
+        elif isinstance(target, cst.Subscript):
+            base = self.eval(target.value, scope)
+            updated = self.calls.setitem(base, target, value)
+            if updated is not None:
+                self.rebind(target.value, updated, scope)
+        elif isinstance(target, cst.Attribute):
+            self.eval(target.value, scope)
+        elif isinstance(target, cst.StarredElement):
+            self.assign(target.value, TOP, scope, origin)
+
+    def rebind(self, expr: cst.BaseExpression, value: Value, scope: Scope) -> None:
+        """Give a mutated object's new abstract value to the name that holds it."""
+        if isinstance(expr, cst.Name):
+            scope.bind(expr.value, value)
+        elif isinstance(expr, cst.Attribute) and expr.attr.value in ("loc", "iloc", "at", "iat"):
+            self.rebind(expr.value, value, scope)
+
+    def delete(self, target: cst.BaseExpression, scope: Scope) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.delete(element.value, scope)
+        elif isinstance(target, cst.Subscript):
+            base = self.eval(target.value, scope)
+            updated = self.calls.delitem(base, target)
+            if updated is not None:
+                self.rebind(target.value, updated, scope)
+        elif isinstance(target, cst.Name):
+            scope.vars.pop(target.value, None)
+
+    # -- expressions ------------------------------------------------------------
+    def eval(self, node: cst.BaseExpression, scope: Scope) -> Value:
+        handler = self._EXPR.get(type(node))
+        if handler is None:
+            return TOP
+        return handler(self, node, scope)
+
+    def _name(self, node: cst.Name, scope: Scope) -> Value:
+        value = scope.lookup(node.value)
+        if value is not None:
+            return value
+        if node.value in ("True", "False", "None"):
+            return Const({"True": True, "False": False, "None": None}[node.value])
+        return Ref(f"builtins.{node.value}")
+
+    def _attribute(self, node: cst.Attribute, scope: Scope) -> Value:
+        return self.calls.attribute(self.eval(node.value, scope), node.attr.value, node)
+
+    def _call(self, node: cst.Call, scope: Scope) -> Value:
+        args, kwargs = self.eval_args(node.args, scope)
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            receiver = self.eval(func.value, scope)
+            return self.calls.call_method(receiver, func.attr.value, args, kwargs, node, scope)
+        return self.calls.call(self.eval(func, scope), args, kwargs, node, scope)
+
+    def eval_args(self, arguments: Sequence[cst.Arg], scope: Scope) -> tuple[list[Value], dict[str, Value]]:
+        args: list[Value] = []
+        kwargs: dict[str, Value] = {}
+        for arg in arguments:
+            value = self.eval(arg.value, scope)
+            if arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            elif arg.star == "*":
+                items = self.calls.iterate(value)
+                args.extend(items if items is not None else [TOP])
+            elif arg.star == "**":
+                if isinstance(value, DictV):
+                    for key, item in zip(value.keys, value.values):
+                        if isinstance(key, Const) and isinstance(key.value, str):
+                            kwargs[key.value] = item
+            else:
+                args.append(value)
+        return args, kwargs
+
+    def _subscript(self, node: cst.Subscript, scope: Scope) -> Value:
+        base = self.eval(node.value, scope)
+        keys = [self._slice_value(element.slice, scope) for element in node.slice]
+        return self.calls.getitem(base, keys, node)
+
+    def _slice_value(self, element: cst.BaseSlice, scope: Scope) -> Value:
+        if isinstance(element, cst.Index):
+            return self.eval(element.value, scope)
+        if isinstance(element, cst.Slice):
+            parts = tuple(self.eval(p, scope) if p is not None else Const(None)
+                          for p in (element.lower, element.upper, element.step))
+            return Seq(parts, "slice")
+        return TOP
+
+    def _string(self, node, scope: Scope) -> Value:
+        try:
+            return Const(node.evaluated_value)
+        except Exception:
+            return TOP
+
+    def _concat_string(self, node: cst.ConcatenatedString, scope: Scope) -> Value:
+        left, right = self.eval(node.left, scope), self.eval(node.right, scope)
+        if isinstance(left, Const) and isinstance(right, Const) and type(left.value) is type(right.value):
+            return Const(left.value + right.value)
+        return TOP
+
+    def _fstring(self, node: cst.FormattedString, scope: Scope) -> Value:
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringExpression):
+                self.eval(part.expression, scope)
+        return TOP
+
+    def _number(self, node, scope: Scope) -> Value:
+        try:
+            return Const(ast.literal_eval(node.value))
+        except Exception:
+            return TOP
+
+    def _sequence(self, node, scope: Scope) -> Value:
+        kind = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}[type(node)]
+        items: list[Value] = []
+        for element in node.elements:
+            value = self.eval(element.value, scope)
+            if isinstance(element, cst.StarredElement):
+                spread = self.calls.iterate(value)
+                if spread is None:
+                    return TOP
+                items.extend(spread)
+            else:
+                items.append(value)
+        return Seq(tuple(items), kind)
+
+    def _dict(self, node: cst.Dict, scope: Scope) -> Value:
+        keys, values = [], []
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                keys.append(self.eval(element.key, scope))
+                values.append(self.eval(element.value, scope))
+            else:
+                spread = self.eval(element.value, scope)
+                if not isinstance(spread, DictV):
+                    return TOP
+                keys.extend(spread.keys)
+                values.extend(spread.values)
+        return DictV(tuple(keys), tuple(values))
+
+    def _binary(self, node: cst.BinaryOperation, scope: Scope) -> Value:
+        left = self.eval(node.left, scope)
+        right = self.eval(node.right, scope)
+        return self.calls.binary(left, type(node.operator).__name__, right, node)
+
+    def _unary(self, node: cst.UnaryOperation, scope: Scope) -> Value:
+        return self.calls.unary(type(node.operator).__name__, self.eval(node.expression, scope))
+
+    def _boolean(self, node: cst.BooleanOperation, scope: Scope) -> Value:
+        left = self.eval(node.left, scope)
+        right = self.eval(node.right, scope)
+        if isinstance(left, Const):
+            if isinstance(node.operator, cst.And):
+                return right if left.value else left
+            return left if left.value else right
+        return join(left, right) if isinstance(left, Data) or isinstance(right, Data) else TOP
+
+    def _compare(self, node: cst.Comparison, scope: Scope) -> Value:
+        left = self.eval(node.left, scope)
+        result: Value = TOP
+        for target in node.comparisons:
+            right = self.eval(target.comparator, scope)
+            result = self.calls.compare(left, type(target.operator).__name__, right)
+            left = right
+        return result
+
+    def _ifexp(self, node: cst.IfExp, scope: Scope) -> Value:
+        test = self.eval(node.test, scope)
+        if isinstance(test, Const):
+            return self.eval(node.body if test.value else node.orelse, scope)
+        return join(self.eval(node.body, scope), self.eval(node.orelse, scope))
+
+    def _lambda(self, node: cst.Lambda, scope: Scope) -> Value:
+        return Lambda(node)
+
+    def _list_comp(self, node, scope: Scope) -> Value:
+        """Comprehensions over a small known sequence are evaluated; others are unknown."""
+        if node.for_in.inner_for_in is not None or node.for_in.asynchronous is not None:
+            return TOP
+        items = self.calls.iterate(self.eval(node.for_in.iter, scope))
+        if items is None or len(items) > MAX_COMPREHENSION:
+            return TOP
+        inner = Scope(scope)
+        out: list[Value] = []
+        for item in items:
+            self.assign(node.for_in.target, item, inner, node)
+            keep = True
+            for condition in node.for_in.ifs:
+                test = self.eval(condition.test, inner)
+                if not isinstance(test, Const):
+                    return TOP
+                keep = keep and bool(test.value)
+            if keep:
+                out.append(self.eval(node.elt, inner))
+        return Seq(tuple(out), "list" if isinstance(node, cst.ListComp) else "set")
+
+    def _dict_comp(self, node, scope: Scope) -> Value:
+        return TOP
+
+    def _generator(self, node, scope: Scope) -> Value:
+        value = self._list_comp(node, scope)
+        return Seq(value.items, "tuple") if isinstance(value, Seq) else TOP
+
+    def _named_expr(self, node: cst.NamedExpr, scope: Scope) -> Value:
+        value = self.eval(node.value, scope)
+        self.assign(node.target, value, scope, node)
+        return value
+
+    def _top(self, node, scope: Scope) -> Value:
+        return TOP
+
+    _EXPR = {
+        cst.Name: _name, cst.Attribute: _attribute, cst.Call: _call, cst.Subscript: _subscript,
+        cst.SimpleString: _string, cst.ConcatenatedString: _concat_string, cst.FormattedString: _fstring,
+        cst.Integer: _number, cst.Float: _number, cst.Imaginary: _number,
+        cst.List: _sequence, cst.Tuple: _sequence, cst.Set: _sequence, cst.Dict: _dict,
+        cst.BinaryOperation: _binary, cst.UnaryOperation: _unary, cst.BooleanOperation: _boolean,
+        cst.Comparison: _compare, cst.IfExp: _ifexp, cst.Lambda: _lambda,
+        cst.ListComp: _list_comp, cst.SetComp: _list_comp, cst.GeneratorExp: _generator,
+        cst.DictComp: _dict_comp, cst.NamedExpr: _named_expr, cst.Ellipsis: _top,
+    }
+
+
+def _pattern_names(pattern: Any) -> list[str]:
+    """Names a ``match`` pattern binds (they become unknown)."""
+    names: list[str] = []
+    stack = [pattern]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, getattr(cst, "MatchAs", ())) and item.name is not None:
+            names.append(item.name.value)
+        if isinstance(item, getattr(cst, "MatchStar", ())) and item.name is not None:
+            names.append(item.name.value)
+        for attr in ("pattern", "patterns", "elements", "kwds", "value", "rest"):
+            child = getattr(item, attr, None)
+            if isinstance(child, (list, tuple)):
+                stack.extend(child)
+            elif child is not None and isinstance(child, cst.CSTNode):
+                stack.append(child)
+    return names
+
+
+__all__ = ["Interpreter", "Site", "Budget", "BudgetExceeded", "Accessor", "GroupBy", "Estimator"]
