@@ -52,7 +52,7 @@ class Span:
 SpanThunk = Callable[[], "Span | None"]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class PlanNode:
     """One operation of the logical plan.
 

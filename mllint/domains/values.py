@@ -109,7 +109,7 @@ class Data(Value):
         return self.nodes[-1] if self.nodes else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Statistic(Value):
     """A number computed over rows (mean, std, quantile...): remembers the rows it saw."""
 

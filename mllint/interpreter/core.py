@@ -421,7 +421,7 @@ class Interpreter:
                     self.assign(element.value, TOP, scope, origin)
         elif isinstance(target, cst.Subscript):
             base = self.eval(target.value, scope)
-            updated = self.calls.setitem(base, target, value)
+            updated = self.calls.setitem(base, target, value, scope)
             if updated is not None:
                 self.rebind(target.value, updated, scope)
         elif isinstance(target, cst.Attribute):
@@ -442,7 +442,7 @@ class Interpreter:
                 self.delete(element.value, scope)
         elif isinstance(target, cst.Subscript):
             base = self.eval(target.value, scope)
-            updated = self.calls.delitem(base, target)
+            updated = self.calls.delitem(base, target, scope)
             if updated is not None:
                 self.rebind(target.value, updated, scope)
         elif isinstance(target, cst.Name):
@@ -495,10 +495,10 @@ class Interpreter:
 
     def _subscript(self, node: cst.Subscript, scope: Scope) -> Value:
         base = self.eval(node.value, scope)
-        keys = [self._slice_value(element.slice, scope) for element in node.slice]
+        keys = [self.slice_value(element.slice, scope) for element in node.slice]
         return self.calls.getitem(base, keys, node)
 
-    def _slice_value(self, element: cst.BaseSlice, scope: Scope) -> Value:
+    def slice_value(self, element: cst.BaseSlice, scope: Scope) -> Value:
         if isinstance(element, cst.Index):
             return self.eval(element.value, scope)
         if isinstance(element, cst.Slice):

@@ -337,10 +337,15 @@ def _stub_files(dist: metadata.Distribution) -> dict[str, Path]:
     files: dict[str, Path] = {}
     entries = dist.files
     if entries:
-        paths = [(tuple(f.parts), Path(str(dist.locate_file(f)))) for f in entries if f.parts and f.parts[0] == _DIST_NAME]
+        paths = [
+            (tuple(f.parts), Path(str(dist.locate_file(f))))
+            for f in entries
+            if f.parts and f.parts[0] == _DIST_NAME
+        ]
     else:  # no RECORD (unusual installers): fall back to the package directory
         root = Path(str(dist.locate_file(_DIST_NAME)))
-        paths = [(( _DIST_NAME,) + p.relative_to(root).parts, p) for p in root.rglob("*.pyi")] if root.is_dir() else []
+        found = sorted(root.rglob("*.pyi")) if root.is_dir() else []
+        paths = [((_DIST_NAME, *p.relative_to(root).parts), p) for p in found]
     for parts, path in paths:
         if not parts[-1].endswith(".pyi"):
             continue
@@ -515,10 +520,13 @@ def _eval_condition(test: ast.expr) -> bool | None:
         elif _dotted(test.left) == "sys.platform":
             left = sys.platform
         elif isinstance(test.left, ast.Subscript) and _dotted(test.left.value) == "sys.version_info":
-            try:
-                left = sys.version_info[ast.literal_eval(test.left.slice) if not isinstance(test.left.slice, ast.Slice)
-                                        else slice(*(ast.literal_eval(p) if p is not None else None
-                                                     for p in (test.left.slice.lower, test.left.slice.upper)))]
+            try:  # sys.version_info[0] or sys.version_info[:2]
+                index = test.left.slice
+                if isinstance(index, ast.Slice):
+                    lower, upper = (None if p is None else ast.literal_eval(p) for p in (index.lower, index.upper))
+                    left = sys.version_info[lower:upper]
+                else:
+                    left = sys.version_info[ast.literal_eval(index)]
             except (ValueError, TypeError, IndexError):
                 return None
         else:
@@ -964,7 +972,8 @@ class _Resolver:
                 yield _Leaf("element")
                 return
             if binding is not None:
-                yield from self.leaves(binding.expr, _Ctx(binding.module, binding.env, ctx.self_kinds), pinned, depth + 1)
+                bound_ctx = _Ctx(binding.module, binding.env, ctx.self_kinds)
+                yield from self.leaves(binding.expr, bound_ctx, pinned, depth + 1)
                 return
             mod = self.module(sym.module)
             assert mod is not None
@@ -1116,7 +1125,16 @@ class _Resolver:
         params = _positional(fn)
         if not params or params[0].annotation is None:
             return ctx
-        free = [tv for tv in self._typevars_in(params[0].annotation, ctx.module) if tv not in ctx.env]
+        # Only TypeVars *inside* a subscript are elements (``Iterable[SupportsAdd[_T]]``);
+        # a bare ``self: _T`` stands for the receiver itself.
+        subscripts: list[ast.expr] = [params[0].annotation]
+        free: list[tuple[str, str]] = []
+        while subscripts:
+            node = subscripts.pop()
+            if isinstance(node, ast.BinOp):
+                subscripts += [node.left, node.right]
+            elif isinstance(node, ast.Subscript):
+                free += [tv for tv in self._typevars_in(node.slice, ctx.module) if tv not in ctx.env]
         if not free:
             return ctx
         return _Ctx(ctx.module, {**ctx.env, **{tv: _ELEMENT for tv in free}}, ctx.self_kinds)

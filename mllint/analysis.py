@@ -1,0 +1,97 @@
+"""``analyze``: the one core contract, text in, plan out.
+
+It never reads the analysed file itself (flake8 and editors hand it unsaved
+text) and never raises on bad input: the problem becomes ``Analysis.error``,
+one clear line, and the plan is empty.
+"""
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from .config import DEFAULT_CONFIG, Config
+from .domains.values import Value
+from .interpreter.core import Budget, Interpreter
+from .model import Plan
+from .positions import PositionIndex
+from .source import SourceError, SourceText, load_source
+
+#: Files that mention none of these cannot build an ML plan: skip them before parsing.
+_ML_MENTION = re.compile(r"\b(pandas|numpy|sklearn|imblearn)\b")
+
+
+@dataclass
+class Analysis:
+    """Result of analysing one file: the plan, the final variables, and notes."""
+
+    plan: Plan
+    source: SourceText | None
+    env: dict[str, Value] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    module: cst.Module | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def analyze(source: str | bytes | SourceText, path: str | None = None, config: Config | None = None) -> Analysis:
+    """Build the logical plan of a script or notebook without running it."""
+    config = config or DEFAULT_CONFIG
+    plan = Plan()
+    try:
+        text = source if isinstance(source, SourceText) else load_source(source, path)
+    except SourceError as exc:
+        return Analysis(plan, None, error=str(exc))
+    if len(text.text) > config.max_bytes:
+        return Analysis(plan, text, notes=[f"file larger than {config.max_bytes} bytes: not analysed"])
+    if not _ML_MENTION.search(text.text):
+        return Analysis(plan, text)
+    code = text.text
+    try:
+        module = cst.parse_module(code)
+    except cst.ParserSyntaxError as exc:
+        if "\t" not in code:
+            return Analysis(plan, text, error=_syntax_message(exc))
+        try:   # LibCST rejects some tab/space mixes that CPython accepts
+            code = code.expandtabs(8)
+            module = cst.parse_module(code)
+        except cst.ParserSyntaxError:
+            return Analysis(plan, text, error=_syntax_message(exc))
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return Analysis(plan, text, error=f"cannot parse: {type(exc).__name__}")
+    ast_module = _parse_ast(code)
+    lines = code.split("\n")
+    positions = PositionIndex(lines, module.default_indent)
+    interpreter = Interpreter(plan, positions, path=path or text.path, config=config,
+                              budget=Budget(seconds=config.max_seconds))
+    try:
+        scope = interpreter.run_module(module, ast_module)
+        env = dict(scope.vars)
+    except RecursionError:
+        interpreter.notes.append("analysis stopped: nesting too deep; the rest is treated as unknown")
+        env = {}
+    return Analysis(plan, text, env, interpreter.notes, None, module)
+
+
+def _parse_ast(code: str) -> ast.Module | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _syntax_message(exc: cst.ParserSyntaxError) -> str:
+    message = str(exc.message).splitlines()[0] if exc.message else "invalid syntax"
+    return f"syntax error at line {exc.raw_line}, column {exc.raw_column + 1}: {message}"
+
+
+__all__ = ["Analysis", "analyze", "Any"]

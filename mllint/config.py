@@ -1,0 +1,24 @@
+"""Analysis configuration (the parts the engine needs; surfaces add their own)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings of one analysis.
+
+    ``data_headers``: read the header line of a local CSV named by a literal
+    path to learn its columns (bounded read, inside ``project_root`` only).
+    ``project_root``: the folder data files must lie in; None means the
+    nearest ancestor of the analysed file holding pyproject.toml, setup.cfg,
+    setup.py or .git, else the file's own folder.
+    """
+
+    data_headers: bool = True
+    project_root: str | None = None
+    max_seconds: float = 2.0
+    max_bytes: int = 5_000_000
+
+
+DEFAULT_CONFIG = Config()

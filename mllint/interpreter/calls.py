@@ -1,0 +1,375 @@
+"""Evaluation of calls, attributes, subscripts and operators against the API knowledge.
+
+The :class:`CallEvaluator` dispatches on the receiver's abstract value: a
+resolved import name (pandas / numpy / scikit-learn / builtins), a data value, a
+group-by, an accessor, an estimator, a literal.  The per-library transfer
+functions live in mixins (``pandas_calls``, ``sklearn_calls``); the meaning of
+each API name comes from the tables in ``mllint.knowledge``.
+"""
+from __future__ import annotations
+
+import operator
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Ref, Seq, Statistic,
+                              UserFunction, Value, join)
+from ..model import Operator
+from .data_ops import const_strings, lineage_of, parents_of, stats_of
+from .pandas_calls import PandasCalls
+from .sklearn_calls import SklearnCalls
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core import Interpreter
+    from .scope import Scope
+
+_MAX_FOLD = 10_000
+
+_BINARY = {
+    "Add": operator.add, "Subtract": operator.sub, "Multiply": operator.mul, "Divide": operator.truediv,
+    "FloorDivide": operator.floordiv, "Modulo": operator.mod, "Power": operator.pow,
+    "BitAnd": operator.and_, "BitOr": operator.or_, "BitXor": operator.xor,
+    "LeftShift": operator.lshift, "RightShift": operator.rshift,
+}
+_COMPARE = {
+    "Equal": operator.eq, "NotEqual": operator.ne, "LessThan": operator.lt, "LessThanEqual": operator.le,
+    "GreaterThan": operator.gt, "GreaterThanEqual": operator.ge, "Is": operator.is_, "IsNot": operator.is_not,
+    "In": lambda a, b: a in b, "NotIn": lambda a, b: a not in b,
+}
+_UNARY = {"Minus": operator.neg, "Plus": operator.pos, "Not": operator.not_, "BitInvert": operator.invert}
+
+
+class CallEvaluator(PandasCalls, SklearnCalls):
+    def __init__(self, interpreter: "Interpreter") -> None:
+        self.it = interpreter
+
+    # -- plan helpers ------------------------------------------------------------
+    def emit(self, op: Operator, description: str | None, parents: list, node: cst.CSTNode | None, *,
+             mlinspect: bool = True, site=None, **details: Any):
+        details["mlinspect"] = mlinspect
+        schema = details.pop("schema", None)
+        return self.it.emit(op, description, parents, site if site is not None else
+                            (self.it.site(node) if node is not None else None), schema=schema, details=details)
+
+    def unknown(self, description: str, inputs: list[Value], node: cst.CSTNode) -> Value:
+        """An operation we do not model on data: keep the edges, widen the value."""
+        parents = parents_of(*inputs)
+        if parents:
+            self.emit(Operator.UNKNOWN, description, parents, node, mlinspect=False)
+        return TOP
+
+    # -- attributes ----------------------------------------------------------------
+    def attribute(self, value: Value, attr: str, node: cst.Attribute) -> Value:
+        if isinstance(value, Ref):
+            return Ref(f"{value.qualname}.{attr}")
+        if isinstance(value, Data):
+            return self.data_attribute(value, attr, node)
+        if isinstance(value, Estimator):
+            return self.estimator_attribute(value, attr)
+        if isinstance(value, GroupBy):
+            return GroupBy(value.data, value.keys, (attr,))
+        if isinstance(value, Statistic) and attr in ("values", "iloc", "loc"):
+            return value
+        return TOP
+
+    # -- calls -----------------------------------------------------------------------
+    def call(self, func: Value, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
+             scope: "Scope") -> Value:
+        if isinstance(func, Ref):
+            return self.call_ref(func.qualname, args, kwargs, node, scope)
+        if isinstance(func, UserFunction):
+            return self.it.call_user_function(func, args, kwargs)
+        return self.unknown("call of an unknown callable", args + list(kwargs.values()), node)
+
+    def call_ref(self, qualname: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
+                 scope: "Scope") -> Value:
+        root = qualname.split(".", 1)[0]
+        if root == "builtins":
+            return self.call_builtin(qualname[9:], args, kwargs, node, scope)
+        if root == "pandas":
+            return self.call_pandas(qualname.rsplit(".", 1)[-1], args, kwargs, node, scope)
+        if root == "numpy":
+            return self.call_numpy(qualname[6:], args, kwargs, node)
+        if root in ("sklearn", "imblearn"):
+            return self.call_sklearn(qualname, args, kwargs, node)
+        return self.unknown(f"call of {qualname}", args + list(kwargs.values()), node)
+
+    def call_method(self, receiver: Value, name: str, args: list[Value], kwargs: dict[str, Value],
+                    node: cst.Call, scope: "Scope") -> Value:
+        if isinstance(receiver, Ref):
+            return self.call_ref(f"{receiver.qualname}.{name}", args, kwargs, node, scope)
+        if isinstance(receiver, Data):
+            return self.data_method(receiver, name, args, kwargs, node, scope)
+        if isinstance(receiver, GroupBy):
+            return self.groupby_method(receiver, name, args, kwargs, node)
+        if isinstance(receiver, Accessor):
+            return self.accessor_method(receiver, name, args, kwargs, node)
+        if isinstance(receiver, Estimator):
+            return self.estimator_method(receiver, name, args, kwargs, node, scope)
+        if isinstance(receiver, Seq):
+            return self.seq_method(receiver, name, args, node, scope)
+        if isinstance(receiver, DictV):
+            return self.dict_method(receiver, name, args, node, scope)
+        if isinstance(receiver, Const) and isinstance(receiver.value, str):
+            return self.str_method(receiver.value, name, args)
+        if isinstance(receiver, Statistic):
+            return receiver
+        return self.unknown(f".{name}() on an unknown object", args + list(kwargs.values()), node)
+
+    # -- builtins ----------------------------------------------------------------------
+    def call_builtin(self, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
+                     scope: "Scope") -> Value:
+        first = args[0] if args else None
+        if name in ("list", "tuple", "set", "sorted") and first is not None:
+            items = self.iterate(first)
+            if items is None:
+                return TOP
+            if name == "sorted":
+                constants = Seq(tuple(items)).constants()
+                if constants is None:
+                    return TOP
+                try:
+                    return Seq(tuple(Const(v) for v in sorted(constants)))
+                except TypeError:
+                    return TOP
+            return Seq(tuple(items), "list" if name == "list" else name)
+        if name in ("list", "tuple", "set") and first is None:
+            return Seq((), name)
+        if name == "dict":
+            return DictV(tuple(Const(k) for k in kwargs), tuple(kwargs.values()))
+        if name == "range":
+            bounds = [a.value for a in args if isinstance(a, Const) and isinstance(a.value, int)]
+            if len(bounds) == len(args) and 1 <= len(bounds) <= 3:
+                numbers = range(*bounds)
+                if len(numbers) <= 1024:
+                    return Seq(tuple(Const(i) for i in numbers))
+            return TOP
+        if name == "enumerate" and first is not None:
+            items = self.iterate(first)
+            return TOP if items is None else Seq(tuple(Seq((Const(i), v), "tuple") for i, v in enumerate(items)))
+        if name == "zip":
+            columns = [self.iterate(a) for a in args]
+            if not columns or any(c is None for c in columns):
+                return TOP
+            return Seq(tuple(Seq(tuple(row), "tuple") for row in zip(*columns)))
+        if name in ("str", "int", "float", "bool", "len", "abs", "round", "min", "max") and first is not None:
+            if isinstance(first, Const):
+                try:
+                    return Const({"str": str, "int": int, "float": float, "bool": bool, "abs": abs,
+                                  "round": round, "len": len, "min": min, "max": max}[name](first.value))
+                except Exception:
+                    return TOP
+            if name == "len" and isinstance(first, Seq):
+                return Const(len(first.items))
+            if name in ("min", "max") and isinstance(first, Data):
+                return self.statistic(first, name, node)
+            return TOP
+        if name == "print":
+            return Const(None)
+        if name in ("isinstance", "hasattr", "type", "id", "repr", "open", "input", "iter", "next", "map",
+                    "filter", "getattr", "vars", "globals", "locals", "super", "format", "hash", "callable",
+                    "eval", "exec", "compile", "__import__", "setattr", "delattr"):
+            return TOP
+        return self.unknown(f"call of {name}", args + list(kwargs.values()), node)
+
+    # -- literal methods -------------------------------------------------------------
+    def seq_method(self, seq: Seq, name: str, args: list[Value], node: cst.Call, scope: "Scope") -> Value:
+        receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+        if name in ("append", "add") and len(args) == 1:
+            self._mutate(receiver, Seq(seq.items + (args[0],), seq.kind), scope)
+            return Const(None)
+        if name == "extend" and len(args) == 1:
+            more = self.iterate(args[0])
+            self._mutate(receiver, Seq(seq.items + tuple(more), seq.kind) if more is not None else TOP, scope)
+            return Const(None)
+        if name == "remove" and len(args) == 1:
+            items = list(seq.items)
+            if args[0] in items:
+                items.remove(args[0])
+                self._mutate(receiver, Seq(tuple(items), seq.kind), scope)
+            else:
+                self._mutate(receiver, TOP, scope)
+            return Const(None)
+        if name in ("copy", "tolist", "to_list"):
+            return seq
+        if name in ("drop", "difference"):
+            dropped = const_strings(args[0]) if args else None
+            if dropped is None:
+                return TOP
+            return Seq(tuple(i for i in seq.items if not (isinstance(i, Const) and i.value in dropped)), seq.kind)
+        if name in ("insert", "pop", "clear", "sort", "reverse", "discard", "update"):
+            self._mutate(receiver, TOP, scope)
+        return TOP
+
+    def dict_method(self, d: DictV, name: str, args: list[Value], node: cst.Call, scope: "Scope") -> Value:
+        if name == "items":
+            return Seq(tuple(Seq((k, v), "tuple") for k, v in zip(d.keys, d.values)))
+        if name == "keys":
+            return Seq(d.keys)
+        if name == "values":
+            return Seq(d.values)
+        if name == "get" and args and isinstance(args[0], Const):
+            found = d.get(args[0].value)
+            return found if found is not None else (args[1] if len(args) > 1 else Const(None))
+        if name == "copy":
+            return d
+        if name in ("update", "pop", "setdefault", "clear", "popitem"):
+            receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+            self._mutate(receiver, TOP, scope)
+        return TOP
+
+    def _mutate(self, receiver, value: Value, scope: "Scope") -> None:
+        if receiver is not None:
+            self.it.rebind(receiver, value, scope)
+
+    @staticmethod
+    def str_method(text: str, name: str, args: list[Value]) -> Value:
+        if name in ("lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize") and not args:
+            return Const(getattr(text, name)())
+        if name in ("startswith", "endswith", "replace", "split", "format", "join") and \
+                all(isinstance(a, (Const, Seq)) for a in args):
+            try:
+                plain = [a.value if isinstance(a, Const) else a.constants() for a in args]
+                result = getattr(text, name)(*plain)
+            except Exception:
+                return TOP
+            if isinstance(result, list):
+                return Seq(tuple(Const(r) for r in result))
+            return Const(result)
+        return TOP
+
+    # -- subscripts ------------------------------------------------------------------
+    def getitem(self, base: Value, keys: list[Value], node: cst.Subscript) -> Value:
+        key = keys[0] if len(keys) == 1 else Seq(tuple(keys), "tuple")
+        if isinstance(base, Data):
+            return self.data_getitem(base, keys, node)
+        if isinstance(base, Accessor):
+            return self.accessor_getitem(base, keys, node)
+        if isinstance(base, GroupBy):
+            names = const_strings(key)
+            return GroupBy(base.data, base.keys, tuple(names) if names is not None else None)
+        if isinstance(base, Estimator):
+            return self.estimator_getitem(base, key)
+        if isinstance(base, (Seq, Const)) and isinstance(key, Const) and isinstance(key.value, int):
+            if isinstance(base, Seq):
+                try:
+                    return base.items[key.value]
+                except IndexError:
+                    return TOP
+            try:
+                return Const(base.value[key.value])
+            except Exception:
+                return TOP
+        if isinstance(base, Seq) and isinstance(key, Seq) and key.kind == "slice":
+            bounds = [k.value if isinstance(k, Const) else _UNSET for k in key.items]
+            if _UNSET in bounds:
+                return TOP
+            try:
+                return Seq(base.items[slice(*bounds)], base.kind)
+            except Exception:
+                return TOP
+        if isinstance(base, DictV) and isinstance(key, Const):
+            found = base.get(key.value)
+            return found if found is not None else TOP
+        return TOP
+
+    def setitem(self, base: Value, target: cst.Subscript, value: Value, scope: "Scope") -> Value | None:
+        keys = [self.it.slice_value(e.slice, scope) for e in target.slice]
+        if isinstance(base, Data):
+            return self.data_setitem(base, keys, value, target)
+        if isinstance(base, Accessor) and base.kind in ("loc", "iloc", "at", "iat"):
+            return self.accessor_setitem(base, keys, value, target)
+        if isinstance(base, DictV) and len(keys) == 1 and isinstance(keys[0], Const):
+            pairs = [(k, v) for k, v in zip(base.keys, base.values) if not (isinstance(k, Const) and k == keys[0])]
+            pairs.append((keys[0], value))
+            return DictV(tuple(k for k, _ in pairs), tuple(v for _, v in pairs))
+        if isinstance(base, Seq):
+            return TOP
+        return None
+
+    def delitem(self, base: Value, target: cst.Subscript, scope: "Scope") -> Value | None:
+        keys = [self.it.slice_value(e.slice, scope) for e in target.slice]
+        if isinstance(base, Data) and base.kind == "frame" and len(keys) == 1:
+            names = const_strings(keys[0])
+            if names is not None:
+                return Data("frame", base.nodes, base.schema.without(names), base.prov, None, base.reads,
+                            False, base.stats)
+        return None
+
+    # -- operators ---------------------------------------------------------------------
+    def binary(self, left: Value, op: str, right: Value, node: cst.CSTNode) -> Value:
+        if isinstance(left, Data) or isinstance(right, Data):
+            return self.data_arithmetic(left, op, right)
+        if isinstance(left, Statistic) or isinstance(right, Statistic):
+            stats = stats_of(left, right)
+            base = stats[0]
+            return Statistic(base.what, base.prov, lineage_of(left) | lineage_of(right), base.origin)
+        if isinstance(left, Const) and isinstance(right, Const):
+            return _fold(_BINARY.get(op), left.value, right.value)
+        if isinstance(left, Seq) and isinstance(right, Seq) and op == "Add":
+            return Seq(left.items + right.items, left.kind)
+        if isinstance(left, Seq) and isinstance(right, Const) and op == "Multiply" and isinstance(right.value, int):
+            if 0 <= right.value and len(left.items) * right.value <= _MAX_FOLD:
+                return Seq(left.items * right.value, left.kind)
+        return TOP
+
+    def unary(self, op: str, value: Value) -> Value:
+        if isinstance(value, Const):
+            return _fold(_UNARY.get(op), value.value)
+        if isinstance(value, Data):
+            return value if op != "Not" else TOP
+        if isinstance(value, Statistic):
+            return value
+        return TOP
+
+    def compare(self, left: Value, op: str, right: Value) -> Value:
+        if isinstance(left, Data) or isinstance(right, Data):
+            return self.data_compare(left, right)
+        if isinstance(left, Const) and isinstance(right, Const):
+            return _fold(_COMPARE.get(op), left.value, right.value)
+        if op in ("In", "NotIn") and isinstance(left, Const) and isinstance(right, Seq):
+            constants = right.constants()
+            if constants is not None:
+                found = left.value in constants
+                return Const(found if op == "In" else not found)
+        return TOP
+
+    # -- iteration -------------------------------------------------------------------------
+    def iterate(self, value: Value) -> list[Value] | None:
+        """The elements a ``for`` loop / unpacking would see, when known."""
+        if isinstance(value, Seq) and value.kind != "slice":
+            return list(value.items)
+        if isinstance(value, DictV):
+            return list(value.keys)
+        if isinstance(value, Data) and value.kind == "frame" and not value.schema.open:
+            return [Const(n) for n in value.schema.names]
+        return None
+
+
+class _Unset:
+    pass
+
+
+_UNSET = _Unset()
+
+
+def _fold(function, *operands) -> Value:
+    """Constant folding that never builds huge values or raises."""
+    if function is None:
+        return TOP
+    if function is operator.pow and isinstance(operands[1], (int, float)) and abs(operands[1]) > 64:
+        return TOP
+    if function in (operator.mul, operator.lshift):
+        a, b = operands
+        if (isinstance(a, (str, bytes, tuple)) and isinstance(b, int) and len(a) * b > _MAX_FOLD) or \
+                (isinstance(b, (str, bytes, tuple)) and isinstance(a, int) and len(b) * a > _MAX_FOLD) or \
+                (function is operator.lshift and isinstance(b, int) and b > 64):
+            return TOP
+    try:
+        return Const(function(*operands))
+    except Exception:
+        return TOP
+
+
+__all__ = ["CallEvaluator", "join", "Lambda"]

@@ -1,0 +1,41 @@
+"""Shared helpers of the plan views."""
+from __future__ import annotations
+
+from ..model import Operator, Plan, PlanNode
+
+#: Short labels for the operators in pictures.
+SHORT = {
+    Operator.DATA_SOURCE: "source", Operator.SELECTION: "select", Operator.PROJECTION: "project",
+    Operator.PROJECTION_MODIFY: "modify", Operator.JOIN: "join", Operator.CONCATENATION: "concat",
+    Operator.GROUP_BY_AGG: "group-by", Operator.TRAIN_TEST_SPLIT: "split", Operator.TRANSFORMER: "transform",
+    Operator.ESTIMATOR: "fit", Operator.SCORE: "score", Operator.TRAIN_DATA: "train data",
+    Operator.TRAIN_LABELS: "train labels", Operator.TEST_DATA: "test data", Operator.TEST_LABELS: "test labels",
+    Operator.PREDICT: "predict", Operator.UNKNOWN: "unknown",
+}
+
+
+def line_of(node: PlanNode) -> int | None:
+    span = node.span
+    return span.start_line if span is not None else None
+
+
+def label(node: PlanNode) -> str:
+    description = node.description or node.operator.value
+    line = line_of(node)
+    where = f" (line {line})" if line is not None else ""
+    return f"{SHORT[node.operator]}: {description}{where}"
+
+
+def columns_text(node: PlanNode, limit: int = 8) -> str:
+    columns = node.columns
+    if columns is None:
+        return ""
+    shown = ", ".join(columns[:limit])
+    more = f", ... (+{len(columns) - limit})" if len(columns) > limit else ""
+    open_ = node.schema is not None and getattr(node.schema, "open", False) and node.details.get("columns") is None
+    return f"[{shown}{more}{', and possibly more' if open_ else ''}]"
+
+
+def dangling_projection(plan: Plan, node: PlanNode) -> bool:
+    """Column reads inside conditions and arithmetic: mlinspect records them, pictures skip them."""
+    return node.operator is Operator.PROJECTION and not plan.graph.out_degree(node.id)

@@ -1,0 +1,37 @@
+"""Graphviz DOT of the plan."""
+from __future__ import annotations
+
+import json
+
+from ..analysis import Analysis
+from ..model import Operator
+from .common import columns_text, dangling_projection, label
+
+_STYLE = {
+    Operator.DATA_SOURCE: 'shape=cylinder, style=filled, fillcolor="#e8f1fb"',
+    Operator.TRAIN_TEST_SPLIT: 'shape=diamond, style=filled, fillcolor="#fff4d6"',
+    Operator.ESTIMATOR: 'shape=box3d, style=filled, fillcolor="#e6f5e6"',
+    Operator.SCORE: 'shape=oval, style=filled, fillcolor="#fde8e8"',
+    Operator.PREDICT: 'shape=oval, style=filled, fillcolor="#fde8e8"',
+    Operator.TRANSFORMER: 'shape=box, style="rounded,filled", fillcolor="#f3e8fb"',
+}
+
+
+def render(analysis: Analysis) -> str:
+    plan = analysis.plan
+    lines = ["digraph plan {", "  rankdir=TB;", '  node [shape=box, fontname="Helvetica", fontsize=10];']
+    shown = {n.id for n in plan.nodes() if not dangling_projection(plan, n)}
+    for node in plan.nodes():
+        if node.id not in shown:
+            continue
+        text = label(node)
+        cols = columns_text(node, limit=5)
+        if cols and node.operator not in (Operator.ESTIMATOR, Operator.SCORE):
+            text += "\n" + cols
+        style = _STYLE.get(node.operator, "")
+        lines.append(f"  n{node.id} [label={json.dumps(text)}{', ' + style if style else ''}];")
+    for source, target in plan.edges():
+        if source.id in shown and target.id in shown:
+            lines.append(f"  n{source.id} -> n{target.id};")
+    lines.append("}")
+    return "\n".join(lines)

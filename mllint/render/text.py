@@ -1,0 +1,52 @@
+"""A readable listing of the plan: one node per line, with where its rows come from."""
+from __future__ import annotations
+
+from ..analysis import Analysis
+from ..model import Operator, PlanNode
+from .common import columns_text, dangling_projection
+
+
+def _provenance(analysis: Analysis, node: PlanNode) -> str:
+    prov = node.provenance
+    if prov is None:
+        return ""
+    plan = analysis.plan
+
+    def name_of(node_id: int) -> str:
+        source = plan.node(node_id)
+        return source.description or f"#{node_id}"
+
+    return prov.describe(name_of)
+
+
+def render(analysis: Analysis) -> str:
+    plan = analysis.plan
+    out: list[str] = []
+    if analysis.error:
+        out.append(f"error: {analysis.error}")
+    for note in analysis.notes:
+        out.append(f"note: {note}")
+    for node in plan.nodes():
+        if dangling_projection(plan, node):
+            continue
+        span = node.span
+        where = f"{span.start_line}:{span.start_col + 1}" if span is not None else "?"
+        parents = ", ".join(f"#{p.id}" for p in plan.parents(node))
+        line = f"#{node.id:<3} line {where:<7} {node.operator.name:<17} {node.description or ''}"
+        out.append(line.rstrip())
+        details = []
+        if parents:
+            details.append(f"from {parents}")
+        cols = columns_text(node)
+        if cols and node.operator not in (Operator.ESTIMATOR, Operator.SCORE):
+            details.append(f"columns {cols}")
+        prov = _provenance(analysis, node)
+        if prov:
+            details.append(f"rows {prov}")
+        if node.in_loop:
+            details.append("in a loop")
+        if details:
+            out.append("       " + "; ".join(details))
+    if not len(plan):
+        out.append("no pandas / scikit-learn operations found")
+    return "\n".join(out)
