@@ -15,6 +15,7 @@ import libcst as cst
 
 from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Ref, Seq, Statistic,
                               UserFunction, Value, join)
+from ..domains.provenance import Provenance
 from ..model import Operator
 from .data_ops import const_strings, lineage_of, parents_of, stats_of
 from .pandas_calls import PandasCalls
@@ -49,8 +50,15 @@ class CallEvaluator(PandasCalls, SklearnCalls):
              mlinspect: bool = True, site=None, **details: Any):
         details["mlinspect"] = mlinspect
         schema = details.pop("schema", None)
-        return self.it.emit(op, description, parents, site if site is not None else
-                            (self.it.site(node) if node is not None else None), schema=schema, details=details)
+        prov = details.pop("prov", _INHERIT)
+        if prov is _INHERIT:
+            prov = _inherited_provenance(parents)
+        created = self.it.emit(op, description, parents, site if site is not None else
+                               (self.it.site(node) if node is not None else None), schema=schema, prov=prov,
+                               details=details)
+        if op is Operator.DATA_SOURCE and created.provenance is None:
+            created.provenance = Provenance.of_source(created.id)
+        return created
 
     def unknown(self, description: str, inputs: list[Value], node: cst.CSTNode) -> Value:
         """An operation we do not model on data: keep the edges, widen the value."""
@@ -345,6 +353,21 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         if isinstance(value, Data) and value.kind == "frame" and not value.schema.open:
             return [Const(n) for n in value.schema.names]
         return None
+
+
+_INHERIT = object()
+
+
+def _inherited_provenance(parents: list):
+    """Rows of a node built from its inputs: the union of its data parents' rows (unknown if any is)."""
+    prov = None
+    for parent in parents:
+        if parent is None or parent.operator in (Operator.ESTIMATOR,):
+            continue
+        if parent.provenance is None:
+            return None
+        prov = parent.provenance if prov is None else prov.union(parent.provenance)
+    return prov
 
 
 class _Unset:

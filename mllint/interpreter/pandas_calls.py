@@ -19,6 +19,7 @@ from ..domains.provenance import Provenance
 from ..domains.schema import Column, Schema, UNKNOWN_SCHEMA, concat_schemas, merge_schemas
 from ..domains.values import (TOP, Accessor, Const, Data, DictV, GroupBy, Lambda, Seq, Statistic, UserFunction,
                               Value)
+from ..knowledge.pandas_stubs import ResultKind, has_inplace, result_kinds
 from ..knowledge.pandas_ops import (FRAME_METHODS, GROUPBY_AGGREGATIONS, NUMPY_FUNCTIONS, PANDAS_FUNCTIONS,
                                     SERIES_METHODS)
 from ..model import Operator
@@ -242,7 +243,7 @@ class PandasCalls:
         if data.kind == "array":
             effect = _ARRAY_METHODS.get(name)
         if effect is None:
-            return self.unknown(f".{name}()", [data] + args + list(kwargs.values()), node)
+            return self._stub_typed_unknown(data, name, args, kwargs, node)
         handler = getattr(self, f"_pd_{effect}")
         result = handler(data, name, args, kwargs, node)
         if is_true(kwargs.get("inplace")) and isinstance(result, Data):
@@ -253,6 +254,28 @@ class PandasCalls:
         if effect == "pipe":
             return self._pipe(data, args, kwargs, node, scope)
         return result
+
+    def _stub_typed_unknown(self, data: Data, name: str, args: list[Value], kwargs: dict[str, Value],
+                            node: cst.Call) -> Value:
+        """A method our table does not know: its result *type* comes from pandas-stubs, its meaning stays unknown.
+
+        The UNKNOWN node keeps the data flow connected; the value keeps the
+        kind the stubs promise but an open schema and unknown rows, so no rule
+        can rest a finding on it.
+        """
+        owner = {"frame": "DataFrame", "series": "Series"}.get(data.kind)
+        kinds = result_kinds(owner, name) if owner is not None else None
+        unknown_node = self.emit(Operator.UNKNOWN, f".{name}()", parents_of(data, *args, *kwargs.values()), node,
+                                 mlinspect=False, method=name, prov=None)
+        if kinds is not None and len(kinds) == 1:
+            (kind,) = kinds
+            if kind is ResultKind.NONE or (is_true(kwargs.get("inplace")) and has_inplace(owner, name)):
+                return Const(None)
+            target = {ResultKind.DATAFRAME: "frame", ResultKind.SERIES: "series",
+                      ResultKind.NDARRAY: "array"}.get(kind)
+            if target is not None:
+                return Data(target, (unknown_node,), UNKNOWN_SCHEMA, None, None, lineage_of(data), False, data.stats)
+        return TOP
 
     def _derived(self, data: Data, node_, schema: Schema | None = None, **changes: Any) -> Data:
         values = dict(kind=data.kind, nodes=(node_,) if node_ is not None else data.nodes,
@@ -276,7 +299,7 @@ class PandasCalls:
                           mlinspect=(name == "dropna" and data.kind == "frame" and self._mlinspect_ok(kwargs)),
                           reads=reads, filter=name, replace=is_true(kwargs.get("replace")),
                           schema=data.schema)
-        return self._derived(data, node_, extra_rows=None) if False else self._derived(data, node_)
+        return self._derived(data, node_)
 
     def _pd_query(self, data, name, args, kwargs, node) -> Value:
         expression = const_str(arg(args, kwargs, 0, "expr") or TOP)

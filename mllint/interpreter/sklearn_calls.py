@@ -154,10 +154,8 @@ class SklearnCalls:
         if "search" in estimator.kinds or _wrapped(estimator) is not None:
             inner = _wrapped(estimator)
             if isinstance(inner, Estimator):
-                self.fit(inner, X, y, node)   # refit of the best candidate on all of X
-                inner.fits[-1:] = [(_fold(inner.fits[-1][0]) if inner.fits else None, inner.fits[-1][1])] \
-                    if inner.fits else []
-            self._record_fit(estimator, X, cv=True)
+                self.fit(inner, X, y, node)   # the refit of the best candidate on all of X
+            self._record_fit(estimator, X)
             return
         if _is_predictor(estimator):
             self.fit_leaf(estimator, X, y, node)
@@ -188,7 +186,7 @@ class SklearnCalls:
         estimator.estimator_node = fitted
         self._record_fit(estimator, X, fitted)
 
-    def _record_fit(self, estimator: Estimator, X: Value | None, node_=None, cv: bool = False) -> None:
+    def _record_fit(self, estimator: Estimator, X: Value | None, node_=None) -> None:
         prov = X.prov if isinstance(X, Data) else None
         estimator.fits.append((prov, node_))
         if isinstance(X, Data) and X.kind == "frame":
@@ -365,6 +363,7 @@ class SklearnCalls:
             train.details["split_of"] = split_id
             for side, side_node in (("train", train), ("test", test)):
                 prov = value.prov.split(split_id, side) if value.prov is not None else None
+                side_node.provenance = prov
                 outputs.append(Data(value.kind, (side_node,), value.schema, prov, value.name, value.reads,
                                     value.is_mask, value.stats))
         return Seq(tuple(outputs), "list")
@@ -377,9 +376,7 @@ class SklearnCalls:
         node_ = self.emit(Operator.SCORE, function.name, parents, node, mlinspect=False, cross_validation=True,
                           estimator=estimator if isinstance(estimator, Estimator) else None,
                           evaluated=X.prov if isinstance(X, Data) else None)
-        if isinstance(estimator, Estimator):
-            estimator_fits = list(estimator.fits)
-            estimator.fits[:] = estimator_fits   # cross-validation fits clones: the estimator stays unfitted
+        # cross-validation fits clones of the estimator: the estimator itself stays unfitted
         if function.name == "cross_val_predict" and isinstance(X, Data):
             return Data("array", (node_,), UNKNOWN_SCHEMA, X.prov, None, frozenset(), False, ())
         return Statistic(function.name, X.prov if isinstance(X, Data) else None, frozenset(), node_)
@@ -483,10 +480,6 @@ def _wrapped(estimator: Estimator) -> Value | None:
         if isinstance(value, Estimator):
             return value
     return None
-
-
-def _fold(prov: Provenance | None) -> Provenance | None:
-    return prov
 
 
 def _feature_schema(X: Value | None):

@@ -20,10 +20,11 @@ def line_of(node: PlanNode) -> int | None:
 
 
 def label(node: PlanNode) -> str:
-    description = node.description or node.operator.value
     line = line_of(node)
     where = f" (line {line})" if line is not None else ""
-    return f"{SHORT[node.operator]}: {description}{where}"
+    if node.description:
+        return f"{SHORT[node.operator]}: {node.description}{where}"
+    return f"{SHORT[node.operator]}{where}"
 
 
 def columns_text(node: PlanNode, limit: int = 8) -> str:
