@@ -7,6 +7,7 @@ one clear line, and the plan is empty.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -58,12 +59,12 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
         module = cst.parse_module(code)
     except cst.ParserSyntaxError as exc:
         if "\t" not in code:
-            return Analysis(plan, text, error=_syntax_message(exc))
+            return Analysis(plan, text, error=_syntax_message(exc, text.text))
         try:   # LibCST rejects some tab/space mixes that CPython accepts
             code = code.expandtabs(8)
             module = cst.parse_module(code)
         except cst.ParserSyntaxError:
-            return Analysis(plan, text, error=_syntax_message(exc))
+            return Analysis(plan, text, error=_syntax_message(exc, text.text))
     except (RecursionError, MemoryError, ValueError) as exc:
         return Analysis(plan, text, error=f"cannot parse: {type(exc).__name__}")
     ast_module = _parse_ast(code)
@@ -71,12 +72,16 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
     positions = PositionIndex(lines, module.default_indent)
     interpreter = Interpreter(plan, positions, path=path or text.path, config=config,
                               budget=Budget(seconds=config.max_seconds))
+    env: dict[str, Value] = {}
     try:
         scope = interpreter.run_module(module, ast_module)
         env = dict(scope.vars)
     except RecursionError:
         interpreter.notes.append("analysis stopped: nesting too deep; the rest is treated as unknown")
-        env = {}
+    except Exception as exc:  # a bug of ours must not take flake8 or the editor down with it
+        if os.environ.get("MLLINT_DEBUG"):
+            raise
+        interpreter.notes.append(f"internal error ({type(exc).__name__}: {exc}); the rest is treated as unknown")
     return Analysis(plan, text, env, interpreter.notes, None, module)
 
 
@@ -89,7 +94,16 @@ def _parse_ast(code: str) -> ast.Module | None:
         return None
 
 
-def _syntax_message(exc: cst.ParserSyntaxError) -> str:
+def _syntax_message(exc: cst.ParserSyntaxError, code: str) -> str:
+    """One line, in CPython's words when CPython rejects the code too (people know those)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(code)
+    except SyntaxError as error:
+        return f"syntax error at line {error.lineno}, column {error.offset or 1}: {error.msg}"
+    except (ValueError, RecursionError, MemoryError):
+        pass
     message = str(exc.message).splitlines()[0] if exc.message else "invalid syntax"
     return f"syntax error at line {exc.raw_line}, column {exc.raw_column + 1}: {message}"
 

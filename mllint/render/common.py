@@ -31,9 +31,11 @@ def columns_text(node: PlanNode, limit: int = 8) -> str:
     columns = node.columns
     if columns is None:
         return ""
+    open_ = node.schema is not None and getattr(node.schema, "open", False) and node.details.get("columns") is None
+    if not columns:
+        return "[unknown]" if open_ else "[]"
     shown = ", ".join(columns[:limit])
     more = f", ... (+{len(columns) - limit})" if len(columns) > limit else ""
-    open_ = node.schema is not None and getattr(node.schema, "open", False) and node.details.get("columns") is None
     return f"[{shown}{more}{', and possibly more' if open_ else ''}]"
 
 

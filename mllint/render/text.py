@@ -19,6 +19,20 @@ def _provenance(analysis: Analysis, node: PlanNode) -> str:
     return prov.describe(name_of)
 
 
+def _where(analysis: Analysis, node: PlanNode) -> str:
+    """``line:col``, or ``cell N:line:col`` inside a notebook."""
+    span = node.span
+    if span is None:
+        return "?"
+    source = analysis.source
+    if source is not None and source.kind == "notebook":
+        position = source.to_notebook_position(span.start_line)
+        label = source.cell_label(span.start_line)
+        if position is not None and label is not None:
+            return f"{label}:{position[1]}:{span.start_col + 1}"
+    return f"{span.start_line}:{span.start_col + 1}"
+
+
 def render(analysis: Analysis) -> str:
     plan = analysis.plan
     out: list[str] = []
@@ -29,10 +43,9 @@ def render(analysis: Analysis) -> str:
     for node in plan.nodes():
         if dangling_projection(plan, node):
             continue
-        span = node.span
-        where = f"{span.start_line}:{span.start_col + 1}" if span is not None else "?"
+        where = _where(analysis, node)
         parents = ", ".join(f"#{p.id}" for p in plan.parents(node))
-        line = f"#{node.id:<3} line {where:<7} {node.operator.name:<17} {node.description or ''}"
+        line = f"#{node.id:<3} {where:<12} {node.operator.name:<17} {node.description or ''}"
         out.append(line.rstrip())
         details = []
         if parents:
