@@ -134,9 +134,12 @@ class Accessor(Value):
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Lambda(Value):
+    """A lambda with its defining scope: called, its body is evaluated with the arguments bound."""
+
     node: "cst.Lambda"
+    scope: Any = None
 
 
 @dataclass(eq=False, slots=True)

@@ -88,6 +88,8 @@ class CallEvaluator(PandasCalls, SklearnCalls):
             return self.call_ref(func.qualname, args, kwargs, node, scope)
         if isinstance(func, UserFunction):
             return self.it.call_user_function(func, args, kwargs)
+        if isinstance(func, Lambda):
+            return self.it.call_lambda(func, args, kwargs)
         return self.unknown("call of an unknown callable", args + list(kwargs.values()), node)
 
     def call_ref(self, qualname: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,

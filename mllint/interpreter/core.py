@@ -265,12 +265,13 @@ class Interpreter:
         ast_body = ast_stmt.body if isinstance(ast_stmt, (ast.For, ast.AsyncFor)) else None
         body = _block_body(stmt.body)
         if iterable is not None and len(iterable) <= MAX_UNROLL:
-            for item in iterable:   # unrolled: each element as it would run
-                self.assign(stmt.target, item, scope, stmt.iter)
-                try:
+            self.loop_depth += 1
+            try:
+                for item in iterable:   # unrolled: each element as it would run
+                    self.assign(stmt.target, item, scope, stmt.iter)
                     self.exec_block(body, ast_body, scope)
-                except _Return:
-                    raise
+            finally:
+                self.loop_depth -= 1
         else:
             self._exec_loop_once(stmt.target, body, ast_body, scope, stmt.iter)
         if stmt.orelse is not None:
@@ -592,7 +593,20 @@ class Interpreter:
         return join(self.eval(node.body, scope), self.eval(node.orelse, scope))
 
     def _lambda(self, node: cst.Lambda, scope: Scope) -> Value:
-        return Lambda(node)
+        return Lambda(node, scope)
+
+    def call_lambda(self, function: Lambda, args: list[Value], kwargs: dict[str, Value]) -> Value:
+        """Evaluate a lambda's body with its parameters bound (``assign(c=lambda d: d.a / d.b)``)."""
+        if len(self.call_stack) >= MAX_CALL_DEPTH:
+            return TOP
+        local = Scope(function.scope)
+        params = function.node.params
+        for index, param in enumerate(list(params.posonly_params) + list(params.params)):
+            name = param.name.value
+            local.vars[name] = args[index] if index < len(args) else kwargs.get(name, TOP)
+        for param in params.kwonly_params:
+            local.vars[param.name.value] = kwargs.get(param.name.value, TOP)
+        return self.eval(function.node.body, local)
 
     def _list_comp(self, node, scope: Scope) -> Value:
         """Comprehensions over a small known sequence are evaluated; others are unknown."""

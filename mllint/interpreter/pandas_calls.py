@@ -385,8 +385,9 @@ class PandasCalls:
         schema = data.schema
         stats = data.stats
         for column, value in kwargs.items():
-            lineage = data.schema.lineage if isinstance(value, (Lambda, UserFunction)) or value is TOP \
-                else lineage_of(value)
+            if isinstance(value, (Lambda, UserFunction)):   # assign(c=lambda d: ...) is called with the frame
+                value = self.call(value, [data], {}, node, _NO_SCOPE)
+            lineage = lineage_of(value)
             schema = schema.with_column(column, lineage)
             stats = stats + stats_of(value)
         node_ = self.emit(Operator.PROJECTION_MODIFY, f"assign {list(kwargs)}", parents_of(data), node,
@@ -664,6 +665,8 @@ class PandasCalls:
         return Data("series" if first.kind != "array" else "array", tuple(parents_of(*datas)), first.schema,
                     first.prov, first.name, lineage_of(left) | lineage_of(right), True, stats_of(left, right))
 
+
+_NO_SCOPE = None   # calls of lambdas / functions do not need the caller's scope
 
 _ARRAY_METHODS = {
     "mean": "statistic", "std": "statistic", "var": "statistic", "min": "statistic", "max": "statistic",
