@@ -21,6 +21,7 @@ import ast
 import cProfile
 import gc
 import json
+import os
 import pstats
 import sys
 import sysconfig
@@ -32,7 +33,11 @@ from pathlib import Path
 
 import libcst as cst
 
-from mllint import analyze
+# analyze() turns its own bugs into a note so flake8 survives them; here we
+# want them raised, counted and shown with a traceback (they are bugs to fix).
+os.environ.setdefault("MLLINT_DEBUG", "1")
+
+from mllint import analyze  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE / "corpus/sklearn-doc/usr/share/doc/python-sklearn-doc/examples"
@@ -58,6 +63,7 @@ class Figures:
     over_1s: int = 0
     with_error: int = 0
     with_plan: int = 0
+    over_budget: int = 0          # analyze gave up part-way (its own time/step budget)
     slowest: list[tuple[float, str]] = field(default_factory=list)
 
     @property
@@ -111,6 +117,7 @@ def time_analyze(data: bytes, path: str, fig: Figures, crashes: list[str]) -> fl
     fig.with_error += result.error is not None
     fig.with_plan += len(result.plan) > 0
     fig.parsed_by_analyze += result.module is not None
+    fig.over_budget += any("budget exceeded" in note for note in result.notes)
     return elapsed
 
 
@@ -154,7 +161,8 @@ def combine(figs: list[Figures]) -> Figures:
     for f in figs:
         for key in ("files", "lines", "skipped_invalid", "parse_failed", "parse_seconds",
                     "analyze_seconds", "parsed_by_analyze", "parse_seconds_of_parsed",
-                    "analyze_seconds_of_parsed", "crashed", "over_1s", "with_error", "with_plan"):
+                    "analyze_seconds_of_parsed", "crashed", "over_1s", "with_error", "with_plan",
+                    "over_budget"):
             setattr(total, key, getattr(total, key) + getattr(f, key))
         total.slowest.extend((t, f"{f.name.split()[0]}: {p}") for t, p in f.slowest)
     total.slowest = sorted(total.slowest, reverse=True)[:5]
@@ -171,7 +179,8 @@ def report(fig: Figures) -> None:
           f"{fig.parse_seconds_of_parsed:.2f} s, analyze {fig.analyze_seconds_of_parsed:.2f} s, "
           f"ratio {fig.ratio_of_parsed:.2f}")
     print(f"  crashed {fig.crashed}, over {SLOW_SECONDS:g} s {fig.over_1s}, "
-          f".error {fig.with_error}, with plan nodes {fig.with_plan}")
+          f".error {fig.with_error}, with plan nodes {fig.with_plan}, "
+          f"budget exceeded {fig.over_budget}")
     for seconds, path in fig.slowest:
         print(f"  slow {seconds:.3f} s  {path}")
 

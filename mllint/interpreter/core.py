@@ -29,7 +29,7 @@ from .imports import bind_import, bind_import_from
 from .scope import Scope, join_vars
 
 MAX_CALL_DEPTH = 3          # context depth for user functions
-MAX_UNROLL = 64             # loops over known sequences up to this length run per element
+MAX_UNROLL = 64             # loops over known sequences run per element while the nest's product stays below
 MAX_COMPREHENSION = 256
 
 
@@ -107,6 +107,7 @@ class Interpreter:
         self.stmt: cst.CSTNode | None = None
         self.ast_stmt: ast.stmt | None = None
         self.loop_depth = 0
+        self.unroll_factor = 1      # product of the lengths of the unrolled loops we are inside
         self.call_stack: list[UserFunction] = []
         self.returns: list[list[Value]] = []
         self.notes: list[str] = []
@@ -264,14 +265,17 @@ class Interpreter:
         iterable = self.calls.iterate(self.eval(stmt.iter, scope))
         ast_body = ast_stmt.body if isinstance(ast_stmt, (ast.For, ast.AsyncFor)) else None
         body = _block_body(stmt.body)
-        if iterable is not None and len(iterable) <= MAX_UNROLL:
+        if iterable is not None and self.unroll_factor * max(len(iterable), 1) <= MAX_UNROLL:
             self.loop_depth += 1
+            saved_factor = self.unroll_factor
+            self.unroll_factor *= max(len(iterable), 1)
             try:
                 for item in iterable:   # unrolled: each element as it would run
                     self.assign(stmt.target, item, scope, stmt.iter)
                     self.exec_block(body, ast_body, scope)
             finally:
                 self.loop_depth -= 1
+                self.unroll_factor = saved_factor
         else:
             self._exec_loop_once(stmt.target, body, ast_body, scope, stmt.iter)
         if stmt.orelse is not None:
@@ -508,7 +512,11 @@ class Interpreter:
             return Seq(parts, "slice")
         return TOP
 
-    def _string(self, node, scope: Scope) -> Value:
+    def _string(self, node: cst.SimpleString, scope: Scope) -> Value:
+        raw = node.raw_value
+        prefix = node.prefix.lower()
+        if prefix in ("", "r", "u") and ("\\" not in raw or prefix == "r"):
+            return Const(raw)   # the common case, without literal_eval's compile
         try:
             return Const(node.evaluated_value)
         except Exception:
@@ -527,8 +535,13 @@ class Interpreter:
         return TOP
 
     def _number(self, node, scope: Scope) -> Value:
+        text = node.value
         try:
-            return Const(ast.literal_eval(node.value))
+            if text.isdigit():
+                return Const(int(text))
+            if isinstance(node, cst.Float) and "_" not in text:
+                return Const(float(text))
+            return Const(ast.literal_eval(text))
         except Exception:
             return TOP
 
