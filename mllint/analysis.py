@@ -59,6 +59,8 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
     # its nesting limits keep pathological input away from LibCST's native parser (which
     # can overflow its stack or take quadratic time on thousands of chained operations).
     ast_module, problem = _parse_ast(code)
+    if problem is None:
+        problem = _too_long_chain(code, ast_module)
     if problem is not None:
         return Analysis(plan, text, error=problem)
     try:
@@ -103,6 +105,20 @@ def _parse_ast(code: str) -> tuple[ast.Module | None, str | None]:
         return None, "too deeply nested to analyse"
     except ValueError as error:   # e.g. NUL bytes in str input
         return None, f"cannot parse: {error}"
+
+
+_BOOLEAN_WORD = re.compile(r"\b(?:and|or)\b")
+MAX_BOOLEAN_CHAIN = 2000
+
+
+def _too_long_chain(code: str, tree: ast.Module | None) -> str | None:
+    """CPython keeps ``a and b and ...`` flat, LibCST nests it: thousands of terms overflow its stack."""
+    if tree is None or len(_BOOLEAN_WORD.findall(code)) < MAX_BOOLEAN_CHAIN:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BoolOp) and len(node.values) > MAX_BOOLEAN_CHAIN:
+            return f"boolean expression of {len(node.values)} terms at line {node.lineno}: too long to analyse"
+    return None
 
 
 def _syntax_message(exc: cst.ParserSyntaxError) -> str:

@@ -621,3 +621,33 @@ tr = pd.read_csv(PATHS["train"])
 te = pd.read_csv(PATHS.get("test"))
 """)
     assert [s.description for s in sources(a.plan)] == ["tr.csv", "te.csv"]
+
+
+def test_comprehension_building_data_sources(tmp_path):
+    a = run(tmp_path, HEAD + """
+FILES = ["a.csv", "b.csv"]
+frames = [pd.read_csv(f) for f in FILES]
+both = pd.concat(frames)
+""")
+    srcs = sources(a.plan)
+    assert [s.description for s in srcs] == ["a.csv", "b.csv"]
+    concat = one(a.plan, O.CONCATENATION)
+    assert parent_ids(a.plan, concat) == [s.id for s in srcs]
+    assert origin_set(data(a, "both")) == {(srcs[0].id, ()), (srcs[1].id, ())}
+
+
+def test_walrus_binds(tmp_path):
+    a = run(tmp_path, HEAD + """
+if (df := pd.read_csv("w.csv")) is not None:
+    out = df.dropna()
+""")
+    sel = one(a.plan, O.SELECTION, "dropna")
+    assert parent_ids(a.plan, sel) == [source_named(a.plan, "w.csv").id]
+
+
+def test_del_column_updates_schema(tmp_path):
+    a = run(tmp_path, HEAD + """
+df = pd.read_csv("d.csv", names=["a", "b", "c"])
+del df["b"]
+""")
+    assert data(a, "df").schema.names == ("a", "c")

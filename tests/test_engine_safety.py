@@ -1,6 +1,7 @@
 """The analysed code is never executed or imported, and unknown code is never guessed at."""
 from __future__ import annotations
 
+import subprocess
 import sys
 
 from mllint import analyze
@@ -18,6 +19,7 @@ def _evil_script(tmp_path) -> str:
 import pathlib
 pathlib.Path({marker!r}, "EVIL_RAN").write_text("imported")
 """, name="evil.py")
+    eval_code = f"open({str(tmp_path / 'EVAL_RAN')!r}, 'w').close()"
     return f"""
 import pandas as pd
 import pathlib
@@ -25,7 +27,7 @@ import evil
 __import__("pathlib").Path({marker!r}, "IMPORT_RAN").write_text("x")
 pathlib.Path({marker!r}, "CALL_RAN").write_text("x")
 open({marker + "/CALL_RAN"!r}, "w").write("x")
-eval("open({marker}/EVAL_RAN, 'w')")
+eval({eval_code!r})
 exec("import os")
 
 class Model:
@@ -42,6 +44,23 @@ if __name__ == "__main__":
 def _no_sentinels(tmp_path) -> None:
     left = [name for name in SENTINELS if (tmp_path / name).exists()]
     assert left == [], f"analysed code ran: {left}"
+
+
+def test_control_the_script_does_create_sentinels_when_run(tmp_path):
+    """Guard for the tests below: running the script for real does leave the sentinel files."""
+    code = _evil_script(tmp_path)
+    path = write(tmp_path, code, name="control.py")
+    runner = (
+        "import sys, types, runpy\n"
+        "fake = types.ModuleType('pandas'); fake.read_csv = lambda *a, **k: None\n"
+        "sys.modules['pandas'] = fake\n"
+        "sys.path.insert(0, sys.argv[2])\n"
+        "runpy.run_path(sys.argv[1], run_name='__main__')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", runner, str(path), str(tmp_path)], capture_output=True,
+                            text=True, cwd=tmp_path, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert set(SENTINELS) <= {p.name for p in tmp_path.iterdir()}
 
 
 def test_analyze_never_executes(tmp_path):
@@ -167,11 +186,47 @@ x = os.getcwd()
 
 
 def test_bad_inputs_do_not_raise(tmp_path):
-    for text in ["import pandas as pd\ndf = pd.read_csv(\n", "\x00\x01 pandas", "import pandas\n" + "(" * 5000]:
+    for text in ["import pandas as pd\ndf = pd.read_csv(\n", "\x00\x01 pandas", "import pandas\ndef f(:\n"]:
         analysis = analyze(text, path=str(tmp_path / "bad.py"))
-        assert analysis.error is not None or len(analysis.plan) == 0
+        assert analysis.error is not None and "\n" not in analysis.error
+        assert len(analysis.plan) == 0
     binary = analyze(b"\xff\xfe\x00pandas\x00\x00", path=str(tmp_path / "bin.py"))
     assert len(binary.plan) == 0
+
+
+def _analyze_in_subprocess(tmp_path, code_expr: str) -> subprocess.CompletedProcess:
+    """Pathological input is analysed in a child process: a native-parser crash must not take pytest down."""
+    script = (
+        "import sys\n"
+        "from mllint import analyze\n"
+        f"src = {code_expr}\n"
+        "a = analyze(src, path=sys.argv[1])\n"
+        "print('ERROR' if a.error else 'OK', len(a.plan))\n"
+    )
+    return subprocess.run([sys.executable, "-c", script, str(tmp_path / "p.py")], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_deeply_nested_parentheses_do_not_crash(tmp_path):
+    result = _analyze_in_subprocess(tmp_path, "'import pandas\\n' + '(' * 5000")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["ERROR", "0"]
+
+
+def test_long_operator_chains_do_not_crash(tmp_path):
+    for expr in ("'import pandas\\nx = ' + '+'.join(['1'] * 20000)",
+                 "'import pandas\\nx = f' + '(1)' * 20000",
+                 "'import pandas as pd\\ndf = pd.read_csv(\"a.csv\")\\nx = df' + '.dropna()' * 5000"):
+        result = _analyze_in_subprocess(tmp_path, expr)
+        assert result.returncode == 0, (expr, result.stderr[-2000:])
+        assert result.stdout.split()[0] in ("OK", "ERROR")
+
+
+def test_long_method_chain_is_cut_with_a_note(tmp_path):
+    code = "import pandas as pd\ndf = pd.read_csv('a.csv')\nx = df" + ".dropna()" * 600 + "\n"
+    analysis = analyze(code, path=str(tmp_path / "chain.py"))
+    # either the whole chain is in the plan, or the cut is said out loud: never a silent truncation
+    assert len(analysis.plan) == 601 or analysis.error is not None or analysis.notes
 
 
 def test_analysis_of_an_infinite_loop_terminates(tmp_path):
@@ -183,3 +238,15 @@ while True:
 """)
     sel = one(a.plan, O.SELECTION)
     assert sel.in_loop
+
+
+def test_time_budget_cuts_with_one_note(tmp_path):
+    from mllint import Config
+    code = "import pandas as pd\ndf = pd.read_csv('a.csv')\n" + "df = df.dropna()\n" * 3000
+    path = write(tmp_path, code)
+    cut = analyze(code, path=str(path), config=Config(max_seconds=0.0))
+    assert cut.error is None
+    assert len(cut.notes) == 1 and "budget" in cut.notes[0]
+    assert 0 < len(cut.plan) < 3001
+    full = analyze(code, path=str(path))
+    assert full.notes == [] and len(full.plan) == 3001

@@ -16,6 +16,7 @@ import libcst as cst
 from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Ref, Seq, Statistic,
                               UserFunction, Value, join)
 from ..domains.provenance import Provenance
+from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
 from ..model import Operator
 from .data_ops import const_strings, lineage_of, parents_of, stats_of
 from .pandas_calls import PandasCalls
@@ -80,6 +81,20 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         if isinstance(value, Statistic) and attr in ("values", "iloc", "loc"):
             return value
         return TOP
+
+    def setattr(self, base: Value, attr: str, value: Value) -> Value | None:
+        """``df.columns = [...]`` renames; other attribute stores leave our values alone."""
+        if isinstance(base, Data) and base.kind == "frame" and attr == "columns":
+            names = const_strings(value)
+            if names is None:
+                return Data("frame", base.nodes, UNKNOWN_SCHEMA, base.prov, None, lineage_of(base), False, base.stats)
+            old = base.schema.columns
+            if len(old) == len(names) and not base.schema.open:
+                schema = Schema(tuple(Column(n, c.lineage) for n, c in zip(names, old)), False)
+            else:
+                schema = Schema(tuple(Column(n, base.schema.lineage) for n in names), False)
+            return Data("frame", base.nodes, schema, base.prov, None, base.reads, False, base.stats)
+        return None
 
     # -- calls -----------------------------------------------------------------------
     def call(self, func: Value, args: list[Value], kwargs: dict[str, Value], node: cst.Call,

@@ -109,6 +109,7 @@ class Interpreter:
         self.loop_depth = 0
         self.unroll_factor = 1      # product of the lengths of the unrolled loops we are inside
         self.call_stack: list[UserFunction] = []
+        self.called: set[UserFunction] = set()
         self.returns: list[list[Value]] = []
         self.notes: list[str] = []
         self.calls = CallEvaluator(self)
@@ -144,11 +145,25 @@ class Interpreter:
     def run_module(self, module: cst.Module, ast_module: ast.Module | None) -> Scope:
         try:
             self.exec_block(module.body, ast_module.body if ast_module is not None else None, self.module_scope)
+            self._run_uncalled_functions()
         except BudgetExceeded:
             self.notes.append("analysis budget exceeded: the rest of the file is treated as unknown")
         except _Return:
             pass
         return self.module_scope
+
+    def _run_uncalled_functions(self) -> None:
+        """Module functions nobody calls (library-style files) run once with unknown arguments.
+
+        Their plan nodes are real code paths; with unknown inputs they carry
+        unknown schemas and rows, so rules stay silent where they would guess.
+        """
+        for value in list(self.module_scope.vars.values()):
+            if isinstance(value, UserFunction) and value not in self.called:
+                try:
+                    self.call_user_function(value, [], {})
+                except _Return:
+                    pass
 
     def exec_block(self, stmts: Sequence[cst.BaseStatement], ast_stmts: list[ast.stmt] | None,
                    scope: Scope) -> None:
@@ -357,6 +372,7 @@ class Interpreter:
 
     # -- user functions ---------------------------------------------------------
     def call_user_function(self, function: UserFunction, args: list[Value], kwargs: dict[str, Value]) -> Value:
+        self.called.add(function)
         if function in self.call_stack or len(self.call_stack) >= MAX_CALL_DEPTH:
             return TOP  # recursion cut / context depth bound
         node = function.node
@@ -430,7 +446,10 @@ class Interpreter:
             if updated is not None:
                 self.rebind(target.value, updated, scope)
         elif isinstance(target, cst.Attribute):
-            self.eval(target.value, scope)
+            base = self.eval(target.value, scope)
+            updated = self.calls.setattr(base, target.attr.value, value)
+            if updated is not None:
+                self.rebind(target.value, updated, scope)
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, TOP, scope, origin)
 

@@ -95,7 +95,10 @@ class PandasCalls:
     def read_source(self, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
         path = const_str(arg(args, kwargs, 0, "filepath_or_buffer") or arg(args, kwargs, 0, "io") or
                          arg(args, kwargs, 0, "path") or TOP)
-        description = path.replace("\\", "/").split("/")[-1] if path is not None else None
+        if name.startswith("read_sql"):
+            path = None   # the first argument is a query, not a file
+        description = path.replace("\\", "/").split("/")[-1] if path is not None else (
+            None if name == "read_csv" else name)
         schema = self.source_schema(name, path, args, kwargs)
         node_ = self.emit(Operator.DATA_SOURCE, description, [], node, mlinspect=(name == "read_csv"),
                           function=name, path=path, schema=schema)
@@ -117,7 +120,9 @@ class PandasCalls:
             header = read_header(path, self.it.path, self.it.config,
                                  sep if sep is not None else ("\t" if name == "read_table" else ","))
             if header is None:
-                return UNKNOWN_SCHEMA
+                return Schema.of_sources(usecols) if usecols is not None else UNKNOWN_SCHEMA
+        elif usecols is not None:
+            return Schema.of_sources(usecols)
         else:
             return UNKNOWN_SCHEMA
         if usecols is not None:
@@ -182,7 +187,12 @@ class PandasCalls:
         out: list[Column] = []
         open_ = schema.open
         for column in schema.columns:
-            if encoded is None or column.name in encoded:
+            if encoded is None:
+                # which columns are categorical is data we do not have: keep the names we know,
+                # with their lineage, and leave room for the dummy columns
+                out.append(column)
+                open_ = True
+            elif column.name in encoded:
                 # the categories are data: we know the lineage, not the names
                 out.append(Column(f"{prefix or column.name}_*", column.lineage))
                 open_ = True
@@ -246,6 +256,18 @@ class PandasCalls:
             return self._stub_typed_unknown(data, name, args, kwargs, node)
         handler = getattr(self, f"_pd_{effect}")
         result = handler(data, name, args, kwargs, node)
+        if name in ("pop", "insert") and data.kind == "frame":   # they mutate the frame in place
+            receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+            column = const_str(arg(args, kwargs, 0 if name == "pop" else 1, "item" if name == "pop" else "column")
+                               or TOP)
+            if receiver is not None:
+                if column is None:
+                    changed = data.schema.widened()
+                elif name == "pop":
+                    changed = data.schema.without([column])
+                else:
+                    changed = data.schema.with_column(column, lineage_of(arg(args, kwargs, 2, "value") or TOP))
+                self.it.rebind(receiver, self._derived(data, None, changed), scope)
         if is_true(kwargs.get("inplace")) and isinstance(result, Data):
             receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
             if receiver is not None:
@@ -291,10 +313,10 @@ class PandasCalls:
         reads: frozenset[str] = frozenset()
         if name in ("dropna", "drop_duplicates"):
             subset = const_strings(kwargs.get("subset", TOP))
-            reads = data.schema.lineage_of(subset) if subset is not None else (
-                data.schema.lineage if name == "dropna" else frozenset())
-        if name == "drop" and data.kind == "series":
-            reads = frozenset()
+            reads = data.schema.lineage_of(subset) if subset is not None else frozenset()
+        elif name in ("nlargest", "nsmallest"):
+            ordered_by = const_strings(arg(args, kwargs, 1, "columns") or TOP)
+            reads = data.schema.lineage_of(ordered_by) if ordered_by is not None else frozenset()
         node_ = self.emit(Operator.SELECTION, name, parents_of(data), node,
                           mlinspect=(name == "dropna" and data.kind == "frame" and self._mlinspect_ok(kwargs)),
                           reads=reads, filter=name, replace=is_true(kwargs.get("replace")),
@@ -310,7 +332,7 @@ class PandasCalls:
             reads = data.schema.lineage_of(w for w in known if w in data.schema.names or w in words)
             reads = frozenset(r for r in reads if r in data.schema.lineage or data.schema.open)
         node_ = self.emit(Operator.SELECTION, f"query: {expression}" if expression else "query", parents_of(data),
-                          node, mlinspect=False, reads=reads, filter="query")
+                          node, mlinspect=False, reads=reads, filter="query", schema=data.schema)
         return self._derived(data, node_)
 
     def _pd_replace(self, data, name, args, kwargs, node) -> Value:
@@ -412,6 +434,15 @@ class PandasCalls:
             return Data("frame", data.nodes, data.schema.widened(), data.prov, None, data.reads, False, data.stats)
         return Data(data.kind, data.nodes, data.schema, data.prov, data.name, data.reads, data.is_mask, data.stats)
 
+    def _pd_set_index(self, data, name, args, kwargs, node) -> Value:
+        keys = const_strings(arg(args, kwargs, 0, "keys") or TOP)
+        drop = kwargs.get("drop")
+        if keys is None:
+            return self._pd_unknown_columns(data, name, args, kwargs, node)
+        if isinstance(drop, Const) and drop.value is False:
+            return self._pd_same(data, name, args, kwargs, node)
+        return self._derived(data, None, data.schema.without(keys))
+
     def _pd_statistic(self, data, name, args, kwargs, node) -> Value:
         return self.statistic(data, name, node)
 
@@ -500,9 +531,13 @@ class PandasCalls:
                             False, data.stats + (stat,))
         if name not in GROUPBY_AGGREGATIONS:
             return self.unknown(f"groupby().{name}()", [data], node)
+        out_lineage: dict[str, frozenset[str]] = {}
         if name in ("agg", "aggregate") and kwargs and not args:
             out_names = list(kwargs)
             description_args = "{" + ", ".join(f"{k!r}: {python_value(v)!r}" for k, v in kwargs.items()) + "}"
+            for out_name, spec in kwargs.items():   # named aggregation: ("column", "func")
+                if isinstance(spec, Seq) and spec.items and const_str(spec.items[0]) is not None:
+                    out_lineage[out_name] = data.schema.lineage_of([const_str(spec.items[0])])
         else:
             spec = args[0] if args else None
             if isinstance(spec, DictV):
@@ -511,13 +546,13 @@ class PandasCalls:
                 out_names = list(group.selected)
             else:
                 out_names = [n for n in data.schema.names if n not in keys]
-            description_args = repr(tuple(python_value(a) for a in args))
+            description_args = repr(tuple(python_value(a) for a in args)) if name in ("agg", "aggregate") else name
         index_name = keys[0] if len(keys) == 1 and "" not in group.keys else None
         description = f"Groupby '{index_name}', Aggregate: '{description_args}'"
         columns = [str(index_name)] + [str(n) for n in out_names]
         lineage = data.schema.lineage_of(keys + tuple(n for n in (group.selected or data.schema.names)))
         schema = Schema(tuple([Column(k, data.schema.lineage_of([k])) for k in keys] +
-                              [Column(str(n), lineage) for n in out_names]),
+                              [Column(str(n), out_lineage.get(str(n), lineage)) for n in out_names]),
                         data.schema.open or not all(isinstance(n, str) for n in out_names))
         mlinspect = name == "agg" and group.selected is None
         node_ = self.emit(Operator.GROUP_BY_AGG, description, parents_of(data), node, mlinspect=mlinspect,

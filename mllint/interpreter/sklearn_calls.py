@@ -139,6 +139,10 @@ class SklearnCalls:
             current = X
             steps = [s for s in estimator.steps if isinstance(s[1], Estimator)]
             for _, step in steps[:-1]:
+                if "resampler" in step.kinds:   # imblearn pipelines resample X and y while fitting
+                    resampled = self.resample(step, current, y, node)
+                    current, y = resampled.items[0], (resampled.items[1] if y is not None else None)
+                    continue
                 current = self.apply_transform(step, current, "fit_transform", y, node)
             if steps:
                 final = steps[-1][1]
@@ -431,14 +435,20 @@ class SklearnCalls:
         return TOP
 
     def _sk_clone(self, function, args, kwargs, node) -> Value:
-        original = args[0] if args else None
-        if isinstance(original, Estimator):
-            return Estimator(original.qualname, original.info, dict(original.params), original.site,
-                             list(original.steps), list(original.branches), original.remainder)
-        return TOP
+        return clone_estimator(args[0]) if args and isinstance(args[0], Estimator) else TOP
 
     def _sk_column_selector(self, function, args, kwargs, node) -> Value:
         return TOP
+
+
+def clone_estimator(value: Value) -> Value:
+    """``sklearn.clone``: a fresh, unfitted copy, nested steps included."""
+    if not isinstance(value, Estimator):
+        return value
+    return Estimator(value.qualname, value.info, dict(value.params), value.site,
+                     [(name, clone_estimator(step)) for name, step in value.steps],
+                     [(name, clone_estimator(part), columns) for name, part, columns in value.branches],
+                     clone_estimator(value.remainder) if value.remainder is not None else None)
 
 
 def _named_parts(value: Value | None) -> list[tuple[str, Value]]:
