@@ -62,8 +62,8 @@ class Provenance:
         parts = []
         for origin in sorted(self.origins, key=lambda o: (o.source, o.path)):
             text = label_of_node(origin.source)
-            for split_id, side in origin.path:
-                text += f" -> {side} of split #{split_id}"
+            for step_id, side in origin.path:
+                text += f" -> rows kept by #{step_id}" if side == "rows" else f" -> {side} of split #{step_id}"
             parts.append(text)
         return " + ".join(parts)
 

@@ -116,7 +116,9 @@ class Statistic(Value):
     what: str
     prov: Provenance | None
     reads: frozenset[str]
-    origin: "Any" = None   # a span thunk or plan node where it was computed
+    origin: "Any" = None      # the plan node or Site where it was computed
+    estimator: "Any" = None   # the fitted estimator whose transform applied it, if any
+    learned: bool = True      # False for markers of stateless steps (FunctionTransformer, get_dummies)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,7 @@ class Estimator(Value):
     fits: list[tuple[Provenance | None, "PlanNode | None"]] = field(default_factory=list)
     fit_schema: Schema | None = None
     estimator_node: "PlanNode | None" = None
-    fit_step_nodes: dict = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
 
     @property
     def class_name(self) -> str:

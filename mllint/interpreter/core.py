@@ -422,6 +422,7 @@ class Interpreter:
     def assign(self, target: cst.BaseExpression, value: Value, scope: Scope, origin: cst.CSTNode) -> None:
         if isinstance(target, cst.Name):
             scope.bind(target.value, value)
+            _remember_name(value, target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = target.elements
             items = self.calls.iterate(value)
@@ -686,6 +687,16 @@ class Interpreter:
         cst.ListComp: _list_comp, cst.SetComp: _list_comp, cst.GeneratorExp: _generator,
         cst.DictComp: _dict_comp, cst.NamedExpr: _named_expr, cst.Ellipsis: _top,
     }
+
+
+def _remember_name(value: Value, name: str) -> None:
+    """Findings name variables: remember which names held a data value or an estimator."""
+    if isinstance(value, Data) and value.nodes:
+        names = value.nodes[-1].details.setdefault("names", [])
+        if name not in names:
+            names.append(name)
+    elif isinstance(value, Estimator) and name not in value.names:
+        value.names.append(name)
 
 
 def _pattern_names(pattern: Any) -> list[str]:

@@ -34,6 +34,7 @@ _MASK_STR_METHODS = frozenset({"contains", "startswith", "endswith", "match", "f
                                "isnumeric", "isalnum", "isspace", "islower", "isupper", "istitle", "isdecimal"})
 _DATA_ATTRS_TOP = frozenset({"shape", "dtypes", "dtype", "index", "size", "ndim", "empty", "axes", "attrs",
                              "flags", "iat", "at", "name", "nbytes", "itemsize"})
+_QUERY_KEYWORDS = frozenset({"and", "or", "not", "in", "is", "True", "False", "None", "index", "inf", "nan"})
 _IDENTIFIER = re.compile(r"`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -200,8 +201,9 @@ class PandasCalls:
                 out.append(column)
         result = Schema(tuple(out), open_)
         node_ = self.emit(Operator.PROJECTION_MODIFY, "get_dummies", parents_of(data), node, mlinspect=False,
-                          encoded=encoded, schema=result)
-        return Data("frame", (node_,), result, data.prov, None, lineage_of(data), False, data.stats)
+                          encoded=encoded, schema=result, get_dummies=True)
+        marker = Statistic("get_dummies", data.prov, lineage_of(data), node_, None, False)
+        return Data("frame", (node_,), result, data.prov, None, lineage_of(data), False, data.stats + (marker,))
 
     # -- numpy ----------------------------------------------------------------------------
     def call_numpy(self, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
@@ -299,6 +301,12 @@ class PandasCalls:
                 return Data(target, (unknown_node,), UNKNOWN_SCHEMA, None, None, lineage_of(data), False, data.stats)
         return TOP
 
+    def _narrowed(self, data: Data, node_, **changes: Any) -> Data:
+        """Rows selected from ``data``: the provenance gains a row step for the selection node."""
+        prov = data.prov.split(node_.id, "rows") if data.prov is not None else None
+        node_.provenance = prov
+        return self._derived(data, node_, prov=prov, **changes)
+
     def _derived(self, data: Data, node_, schema: Schema | None = None, **changes: Any) -> Data:
         values = dict(kind=data.kind, nodes=(node_,) if node_ is not None else data.nodes,
                       schema=data.schema if schema is None else schema, prov=data.prov, name=data.name,
@@ -321,19 +329,20 @@ class PandasCalls:
                           mlinspect=(name == "dropna" and data.kind == "frame" and self._mlinspect_ok(kwargs)),
                           reads=reads, filter=name, replace=is_true(kwargs.get("replace")),
                           schema=data.schema)
-        return self._derived(data, node_)
+        return self._narrowed(data, node_)
 
     def _pd_query(self, data, name, args, kwargs, node) -> Value:
         expression = const_str(arg(args, kwargs, 0, "expr") or TOP)
         reads: frozenset[str] = frozenset()
         if expression is not None:
             words = {m.group(1) or m.group(2) for m in _IDENTIFIER.finditer(_strip_literals(expression))}
+            words -= _QUERY_KEYWORDS
             known = [w for w in words if w in data.schema.names or data.schema.open]
             reads = data.schema.lineage_of(w for w in known if w in data.schema.names or w in words)
             reads = frozenset(r for r in reads if r in data.schema.lineage or data.schema.open)
         node_ = self.emit(Operator.SELECTION, f"query: {expression}" if expression else "query", parents_of(data),
                           node, mlinspect=False, reads=reads, filter="query", schema=data.schema)
-        return self._derived(data, node_)
+        return self._narrowed(data, node_)
 
     def _pd_replace(self, data, name, args, kwargs, node) -> Value:
         if len(args) >= 2 and not isinstance(args[0], DictV) and data.kind == "frame":
@@ -648,13 +657,13 @@ class PandasCalls:
             bounds = tuple(python_value(b) for b in key.items)
             node_ = self.emit(Operator.SELECTION, description or f"slice {_slice_text(bounds)}", parents_of(data),
                               node, mlinspect=False, filter="slice", slice=bounds, schema=data.schema)
-            return self._derived(data, node_)
+            return self._narrowed(data, node_)
         reads = lineage_of(key) if isinstance(key, Data) else frozenset()
         text = code_of(node) if isinstance(node, cst.Subscript) else None
         node_ = self.emit(Operator.SELECTION, description or f"Select by Series: {text}", parents_of(data), node,
                           mlinspect=mlinspect, reads=reads, filter="mask", schema=data.schema,
                           mask_nodes=[n.id for n in parents_of(key)])
-        return self._derived(data, node_, stats=data.stats + stats_of(key))
+        return self._narrowed(data, node_, stats=data.stats + stats_of(key))
 
     def data_setitem(self, data: Data, keys: list[Value], value: Value, target: cst.Subscript) -> Value | None:
         if data.kind != "frame" or len(keys) != 1:

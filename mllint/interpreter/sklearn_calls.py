@@ -159,6 +159,11 @@ class SklearnCalls:
             inner = _wrapped(estimator)
             if isinstance(inner, Estimator):
                 self.fit(inner, X, y, node)   # the refit of the best candidate on all of X
+                # the candidates were scored by an internal cross-validation over the rows of X
+                self.emit(Operator.SCORE, f"{estimator.class_name} (internal cross-validation)", parents_of(X, y),
+                          node, mlinspect=False, cross_validation=True, estimator=inner,
+                          evaluated=X.prov if isinstance(X, Data) else None, input_nodes=parents_of(X),
+                          **_feature_facts(X))
             self._record_fit(estimator, X)
             return
         if _is_predictor(estimator):
@@ -185,8 +190,9 @@ class SklearnCalls:
                                columns=["array"], estimator=estimator)
             parents.append(labels)
         fitted = self.emit(Operator.ESTIMATOR, display_name(name), parents, None, mlinspect=visible, site=site,
-                           columns=[], estimator=estimator, features=_feature_schema(X),
-                           label_lineage=lineage_of(y) if y is not None else frozenset())
+                           columns=[], estimator=estimator, call_site=self.it.site(node),
+                           label_lineage=lineage_of(y) if y is not None else frozenset(),
+                           label_nodes=parents_of(y), **_feature_facts(X))
         estimator.estimator_node = fitted
         self._record_fit(estimator, X, fitted)
 
@@ -259,10 +265,14 @@ class SklearnCalls:
         if phase != "transform":
             self._record_fit(estimator, X, node_)
         stats = stats_of(X) if X is not None else ()
-        if learns and estimator.fits:
-            seen = estimator.fits[-1][0]
-            stats = stats + (Statistic(f"{name}.fit", seen, lineage_of(X) if X is not None else frozenset(),
-                                       estimator.fits[-1][1]),)
+        seen = estimator.fits[-1][0] if estimator.fits else None
+        fit_node = estimator.fits[-1][1] if estimator.fits else node_
+        # every transformer leaves its mark (ML301 compares the marks of train and test features); only
+        # those that learn from the values (not just the category set) can leak (ML101)
+        category_only = bool(estimator.info is not None and estimator.info.category_only)
+        stats = stats + (Statistic(f"{name}.{phase}", seen if learns else None,
+                                   lineage_of(X) if X is not None else frozenset(), fit_node, estimator,
+                                   learns and not category_only and bool(estimator.fits)),)
         prov = X.prov if isinstance(X, Data) else None
         return Data("array", (node_,), UNKNOWN_SCHEMA, prov, None, lineage_of(X) if X is not None else frozenset(),
                     False, stats)
@@ -320,7 +330,8 @@ class SklearnCalls:
         final, features = self._transform_to_final(estimator, X, node)
         parents = parents_of(features) + ([final.estimator_node] if final.estimator_node is not None else [])
         node_ = self.emit(Operator.PREDICT, f"{display_name(final.class_name)}: {method}", parents, node,
-                          mlinspect=False, estimator=final, method=method)
+                          mlinspect=False, estimator=final, method=method, input_nodes=parents_of(X),
+                          **_feature_facts(features))
         prov = features.prov if isinstance(features, Data) else None
         return Data("array", (node_,), UNKNOWN_SCHEMA, prov, None, frozenset(), False, ())
 
@@ -333,13 +344,17 @@ class SklearnCalls:
                            columns=columns_of(y) if y is not None else ["array"], estimator=final)
         parents = ([final.estimator_node] if final.estimator_node is not None else []) + [test, labels]
         self.emit(Operator.SCORE, display_name(final.class_name), parents, node, mlinspect=visible, columns=[],
-                  estimator=final, evaluated=features.prov if isinstance(features, Data) else None)
+                  estimator=final, evaluated=features.prov if isinstance(features, Data) else None,
+                  input_nodes=parents_of(X), **_feature_facts(features))
         return Statistic("score", features.prov if isinstance(features, Data) else None, frozenset(), None)
 
     def resample(self, estimator: Estimator, X: Value | None, y: Value | None, node: cst.Call) -> Value:
+        modules = estimator.info.modules if estimator.info is not None else ()
+        oversampling = any(m.startswith(("imblearn.over_sampling", "imblearn.combine")) for m in modules)
         node_ = self.emit(Operator.TRANSFORMER, f"{display_name(estimator.class_name)}: fit_resample",
                           parents_of(X, y), None, mlinspect=False, site=estimator.site, estimator=estimator,
-                          phase="fit_resample", resampler=True)
+                          phase="fit_resample", resampler=True, duplicates_rows=oversampling,
+                          call_site=self.it.site(node))
         estimator.fits.append((X.prov if isinstance(X, Data) else None, node_))
         outputs = []
         for value in (X, y):
@@ -379,7 +394,8 @@ class SklearnCalls:
         parents = parents_of(X, y)
         node_ = self.emit(Operator.SCORE, function.name, parents, node, mlinspect=False, cross_validation=True,
                           estimator=estimator if isinstance(estimator, Estimator) else None,
-                          evaluated=X.prov if isinstance(X, Data) else None)
+                          evaluated=X.prov if isinstance(X, Data) else None, input_nodes=parents_of(X),
+                          **_feature_facts(X))
         # cross-validation fits clones of the estimator: the estimator itself stays unfitted
         if function.name == "cross_val_predict" and isinstance(X, Data):
             return Data("array", (node_,), UNKNOWN_SCHEMA, X.prov, None, frozenset(), False, ())
@@ -492,8 +508,12 @@ def _wrapped(estimator: Estimator) -> Value | None:
     return None
 
 
-def _feature_schema(X: Value | None):
-    return X.schema if isinstance(X, Data) and X.kind == "frame" else None
+def _feature_facts(X: Value | None) -> dict:
+    """What the rules need to know about the features a model is fit or evaluated on."""
+    if not isinstance(X, Data):
+        return {"features": None, "feature_stats": (), "feature_lineage": frozenset(), "rows": None}
+    return {"features": X.schema if X.kind == "frame" else None, "feature_stats": X.stats,
+            "feature_lineage": lineage_of(X), "rows": X.prov}
 
 
 def _truthy(value: Value | None) -> bool:
