@@ -178,7 +178,9 @@ clean = df.dropna()
     a_src, b_src = source_named(a.plan, "a.csv"), source_named(a.plan, "b.parquet")
     sel = one(a.plan, O.SELECTION, "dropna")
     assert parent_ids(a.plan, sel) == [a_src.id, b_src.id]
-    assert origin_set(data(a, "clean")) == {(a_src.id, ()), (b_src.id, ())}
+    # dropna narrows the rows of both branches' sources
+    assert origin_set(data(a, "clean")) == {(a_src.id, ((sel.id, "rows"),)), (b_src.id, ((sel.id, "rows"),))}
+    assert origin_set(data(a, "df")) == {(a_src.id, ()), (b_src.id, ())}
     assert sorted(node_ids(data(a, "df"))) == [a_src.id, b_src.id]
 
 

@@ -194,7 +194,9 @@ def _selection(tmp_path, expr: str):
     out = data(a, "out")
     assert out.nodes == (sel,)
     assert out.schema.names == ("id", "age", "sex", "race", "name", "label")   # rows change, columns stay
-    assert origin_set(out) == {(src.id, ())}
+    # a row selection narrows the provenance with a row step for the selection node
+    assert origin_set(out) == {(src.id, ((sel.id, "rows"),))}
+    assert origin_set(sel.provenance) == {(src.id, ((sel.id, "rows"),))}
     return a, sel
 
 

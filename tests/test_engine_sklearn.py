@@ -106,9 +106,15 @@ Xte = sc.transform(X_test)
     assert origin_set(Xte) == {(_src(a).id, ((split, "test"),))}
     sc = estimator(a, "sc")
     assert len(sc.fits) == 1 and origin_set(sc.fits[0][0]) == {(_src(a).id, ((split, "train"),))}
-    # the transform side carries the statistic learned on the train rows
-    learned = [s for s in Xte.stats if s.what == "StandardScaler.fit"]
-    assert learned and origin_set(learned[0].prov) == {(_src(a).id, ((split, "train"),))}
+    # each side carries the transformer's mark: the statistic learned on the train rows by the fit node
+    for value, phase in ((Xtr, "fit_transform"), (Xte, "transform")):
+        assert [s.what for s in value.stats] == [f"StandardScaler.{phase}"]
+        mark = value.stats[0]
+        assert origin_set(mark.prov) == {(_src(a).id, ((split, "train"),))}
+        assert mark.reads == frozenset({"age", "income", "sex"})
+        assert mark.origin is fit_t
+        assert mark.estimator is sc
+        assert mark.learned is True
 
 
 def test_separate_fit_then_transform(tmp_path):
@@ -367,8 +373,13 @@ best = gs.best_estimator_
     sc_fit = one(a.plan, O.TRANSFORMER, "Standard Scaler: fit_transform")
     assert parent_ids(a.plan, sc_fit) == [x_tr.id]
     fit = one(a.plan, O.ESTIMATOR, "Logistic Regression")
-    score = one(a.plan, O.SCORE)
+    score = one(a.plan, O.SCORE, "Logistic Regression")
     assert fit.id in parent_ids(a.plan, score)
+    # the search also scores its candidates by an internal cross-validation over the train rows
+    cv = one(a.plan, O.SCORE, "GridSearchCV (internal cross-validation)")
+    assert cv.details["cross_validation"] is True
+    assert parent_ids(a.plan, cv) == [x_tr.id, y_tr.id]
+    assert origin_set(cv.details["evaluated"]) == {(_src(a).id, ((split, "train"),))}
     sc_tr = one(a.plan, O.TRANSFORMER, "Standard Scaler: transform")
     assert parent_ids(a.plan, sc_tr) == [x_te.id]
     gs = estimator(a, "gs")

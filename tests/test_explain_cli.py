@@ -66,7 +66,13 @@ def test_text_format(pipeline):
     assert len(re.findall(r"\b18:36\s+TRAIN_TEST_SPLIT\s+\((Train|Test) Data\)$", out, re.M)) == 4
     assert re.search(r"\b24:49\s+ESTIMATOR\s+Logistic Regression$", out, re.M)
     assert re.search(r"\b27:12\s+SCORE\s+Logistic Regression$", out, re.M)
-    assert "rows adult.csv -> test of split #6" in out
+    # row selections (dropna #1, the mask #3) narrow the rows before the split
+    assert "rows adult.csv -> rows kept by #1 -> rows kept by #3 -> test of split #6" in out
+    assert re.search(r"^\s+from #0; columns \[age, hours, education, sex, income\]; rows adult\.csv -> rows kept by #1$",
+                     out, re.M)
+    # slicing the predictions narrows their rows too
+    assert re.search(r"\bSELECTION\s+slice \[:5\]\n.*; rows adult\.csv -> rows kept by #1 -> rows kept by #3 "
+                     r"-> test of split #6 -> rows kept by #35$", out, re.M)
     assert "Standard Scaler: fit_transform" in out and "One-Hot Encoder: transform" in out
     # the header line of the CSV beside the script gave the columns
     assert "age, hours, education, sex, income" in out
@@ -95,10 +101,15 @@ def test_json_format_is_node_link(pipeline):
     assert source["span"][0] == 12
     assert {n["side"] for n in by_op["TRAIN_TEST_SPLIT"]} == {"train", "test"}
     assert len(by_op["ESTIMATOR"]) == 1 and len(by_op["SCORE"]) == 1 and len(by_op["PREDICT"]) == 1
-    test_side = [n for n in by_op["TRAIN_TEST_SPLIT"] if n["side"] == "test"][0]
-    assert test_side["provenance"] == [[source["id"], [[by_op["TRAIN_TEST_SPLIT"][0]["id"], "test"]]]]
+    dropna = [n for n in by_op["SELECTION"] if n.get("filter") == "dropna"][0]
     mask = [n for n in by_op["SELECTION"] if n.get("filter") == "mask"][0]
     assert mask["reads"] == ["age"]
+    # each row selection narrows the provenance with a row step; its own provenance is the narrowed one
+    assert dropna["provenance"] == [[source["id"], [[dropna["id"], "rows"]]]]
+    assert mask["provenance"] == [[source["id"], [[dropna["id"], "rows"], [mask["id"], "rows"]]]]
+    test_side = [n for n in by_op["TRAIN_TEST_SPLIT"] if n["side"] == "test"][0]
+    assert test_side["provenance"] == [[source["id"], [[dropna["id"], "rows"], [mask["id"], "rows"],
+                                                       [by_op["TRAIN_TEST_SPLIT"][0]["id"], "test"]]]]
     # the graph is acyclic and every link goes forward
     assert all(link["source"] < link["target"] for link in doc["links"])
 

@@ -172,7 +172,7 @@ class SklearnCalls:
         if "transformer" in estimator.kinds:
             node_ = self.emit(Operator.TRANSFORMER, f"{display_name(name)}: fit", parents_of(X), None,
                               mlinspect=False, site=estimator.site, estimator=estimator, phase="fit",
-                              learns=_learns(estimator))
+                              learns=_learns(estimator), call_site=self.it.site(node))
             self._record_fit(estimator, X, node_)
             return
         self._record_fit(estimator, X)
@@ -249,9 +249,10 @@ class SklearnCalls:
                         stats_of(*datas))
         if "resampler" in estimator.kinds and phase == "transform":
             return X if X is not None else TOP   # samplers only act while fitting
-        return self._leaf_transform(estimator, X, phase, y)
+        return self._leaf_transform(estimator, X, phase, y, node)
 
-    def _leaf_transform(self, estimator: Estimator, X: Value | None, phase: str, y: Value | None) -> Value:
+    def _leaf_transform(self, estimator: Estimator, X: Value | None, phase: str, y: Value | None,
+                        call: cst.Call) -> Value:
         name = estimator.class_name
         visible = mlinspect_name(name) is not None
         if isinstance(X, Data) and X.kind == "frame" and name in MLINSPECT_COLUMN_PRESERVING:
@@ -261,7 +262,7 @@ class SklearnCalls:
         learns = _learns(estimator)
         node_ = self.emit(Operator.TRANSFORMER, f"{display_name(name)}: {phase}", parents_of(X), None,
                           mlinspect=visible, site=estimator.site, columns=columns, estimator=estimator, phase=phase,
-                          learns=learns)
+                          learns=learns, call_site=self.it.site(call))
         if phase != "transform":
             self._record_fit(estimator, X, node_)
         stats = stats_of(X) if X is not None else ()

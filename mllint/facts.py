@@ -1,0 +1,223 @@
+"""Facts the rules query: model fits, evaluations, held-out rows, statement spans.
+
+Rules never walk the syntax tree; they read the plan through these helpers
+(the ruff model: one semantic model, rules are functions over it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterable
+
+from .analysis import Analysis
+from .domains.provenance import Origin, Provenance
+from .domains.values import Estimator, Statistic
+from .interpreter.core import Site
+from .model import Operator, PlanNode, Span
+from .positions import code_of
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFit:
+    """A predictor's fit: the ESTIMATOR node and what its features / labels were."""
+
+    node: PlanNode
+    estimator: Estimator
+    rows: Provenance | None
+    feature_stats: tuple[Statistic, ...]
+    features: Any                      # closed or open Schema when fit on a DataFrame, else None
+    feature_lineage: frozenset[str]
+    label_lineage: frozenset[str]
+    site: Site | None                  # the .fit(...) call
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """A model scored or applied: ``kind`` is score, metric, cross_validation or predict."""
+
+    node: PlanNode
+    kind: str
+    estimator: Estimator | None
+    rows: Provenance | None
+    feature_stats: tuple[Statistic, ...]
+    features: Any
+    site: Site | None
+
+    @property
+    def in_loop(self) -> bool:
+        return self.node.in_loop
+
+
+class PlanFacts:
+    """Derived, cached views of one analysis for the rules."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+        self.plan = analysis.plan
+
+    # -- model fits and evaluations ------------------------------------------------
+    @cached_property
+    def fits(self) -> list[ModelFit]:
+        out = []
+        for node in self.plan.nodes():
+            if node.operator is Operator.ESTIMATOR and isinstance(node.details.get("estimator"), Estimator):
+                d = node.details
+                out.append(ModelFit(node, d["estimator"], d.get("rows"), tuple(d.get("feature_stats", ())),
+                                    d.get("features"), frozenset(d.get("feature_lineage", ())),
+                                    frozenset(d.get("label_lineage", ())), d.get("call_site")))
+        return out
+
+    def fits_of(self, estimator: Estimator | None) -> list[ModelFit]:
+        return [f for f in self.fits if estimator is not None and f.estimator is estimator]
+
+    def fit_before(self, evaluation: Evaluation) -> ModelFit | None:
+        """The latest fit of the evaluated model that happened before the evaluation."""
+        fits = [f for f in self.fits_of(evaluation.estimator) if f.node.id < evaluation.node.id]
+        return fits[-1] if fits else None
+
+    @cached_property
+    def evaluations(self) -> list[Evaluation]:
+        out = []
+        for node in self.plan.nodes():
+            d = node.details
+            if node.operator is Operator.SCORE and d.get("cross_validation"):
+                out.append(Evaluation(node, "cross_validation", d.get("estimator"), d.get("rows"),
+                                      tuple(d.get("feature_stats", ())), d.get("features"), d.get("site")))
+            elif node.operator is Operator.SCORE and d.get("metric"):
+                for predict in self.plan.parents(node):
+                    if predict.operator is Operator.PREDICT:
+                        p = predict.details
+                        out.append(Evaluation(node, "metric", p.get("estimator"), p.get("rows"),
+                                              tuple(p.get("feature_stats", ())), p.get("features"), d.get("site")))
+            elif node.operator is Operator.SCORE and isinstance(d.get("estimator"), Estimator):
+                out.append(Evaluation(node, "score", d["estimator"], d.get("rows"),
+                                      tuple(d.get("feature_stats", ())), d.get("features"), d.get("site")))
+            elif node.operator is Operator.PREDICT:
+                out.append(Evaluation(node, "predict", d.get("estimator"), d.get("rows"),
+                                      tuple(d.get("feature_stats", ())), d.get("features"), d.get("site")))
+        return out
+
+    # -- rows ---------------------------------------------------------------------------
+    def held_out(self, rows: Provenance | None, fit: ModelFit | None) -> list[Origin]:
+        """Evaluation origins that are held-out test rows (a test side, or a split-like selection)
+        and that the model's own training rows do not contain."""
+        if rows is None:
+            return []
+        trained = fit.rows.origins if fit is not None and fit.rows is not None else ()
+        out = []
+        for origin in rows.origins:
+            if not self.test_like(origin):
+                continue
+            if any(t.covers(origin) and not self._has_extra_test_step(origin, t) for t in trained):
+                continue
+            out.append(origin)
+        return out
+
+    def test_like(self, origin: Origin) -> bool:
+        return any(side == "test" or (side == "rows" and self.split_like_selection(step))
+                   for step, side in origin.path)
+
+    def _has_extra_test_step(self, origin: Origin, prefix: Origin) -> bool:
+        return any(side == "test" or (side == "rows" and self.split_like_selection(step))
+                   for step, side in origin.path[len(prefix.path):])
+
+    def test_steps_beyond(self, origin: Origin, prefix: Origin) -> list[int]:
+        return [step for step, side in origin.path[len(prefix.path):]
+                if side == "test" or (side == "rows" and self.split_like_selection(step))]
+
+    def split_like_selection(self, node_id: int) -> bool:
+        """A row selection with a sibling selection of the same rows: ``df[:800]`` / ``df[800:]``,
+        ``df[df.year < 2022]`` / ``df[df.year >= 2022]`` — the other half of a manual split."""
+        return node_id in self._split_like
+
+    @cached_property
+    def _split_like(self) -> set[int]:
+        by_parent: dict[tuple[int, ...], list[PlanNode]] = {}
+        for node in self.plan.nodes():
+            if node.operator is Operator.SELECTION and node.details.get("filter") in ("mask", "slice", "query"):
+                parents = tuple(p.id for p in self.plan.parents(node))
+                by_parent.setdefault(parents, []).append(node)
+        result: set[int] = set()
+        for siblings in by_parent.values():
+            spans = {n.details.get("site").node for n in siblings if n.details.get("site") is not None}
+            if len(spans) > 1:   # two different selections of the same rows
+                result.update(n.id for n in siblings)
+        return result
+
+    # -- places and names -------------------------------------------------------------
+    def statement_span(self, site: Site | None) -> Span | None:
+        """Where a person writes ``# noqa``: the start of the statement holding ``site``."""
+        if site is None or site.ast_stmt is None:
+            return self.site_span(site)
+        stmt = site.ast_stmt
+        positions = self.analysis_positions
+        col = positions.byte_to_char(stmt.lineno, stmt.col_offset) if positions is not None else stmt.col_offset
+        end_line = getattr(stmt, "end_lineno", None) or stmt.lineno
+        end_col = getattr(stmt, "end_col_offset", None) or 0
+        if positions is not None:
+            end_col = positions.byte_to_char(end_line, end_col)
+        if hasattr(stmt, "body") and isinstance(getattr(stmt, "body"), list):   # compound: just the header line
+            end_line, end_col = stmt.lineno, len(self._line(stmt.lineno))
+        return Span(stmt.lineno, col, end_line, end_col)
+
+    def site_span(self, site: Site | None) -> Span | None:
+        positions = self.analysis_positions
+        if site is None or positions is None or site.stmt is None:
+            return None
+        return positions.span(site.node, site.stmt, site.ast_stmt)
+
+    @cached_property
+    def analysis_positions(self):
+        from .positions import PositionIndex
+        module = self.analysis.module
+        if module is None or self.analysis.source is None:
+            return None
+        return PositionIndex(self.analysis.source.text.split("\n"), module.default_indent)
+
+    def _line(self, line: int) -> str:
+        lines = self.analysis.source.text.split("\n") if self.analysis.source is not None else []
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def node_span(self, node: PlanNode) -> Span | None:
+        return self.statement_span(node.details.get("site"))
+
+    @staticmethod
+    def code(site: Site | None, limit: int = 60) -> str:
+        if site is None:
+            return "?"
+        text = " ".join(code_of(site.node).split())
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
+    def name_of(self, nodes: Iterable[PlanNode], fallback: str = "the data") -> str:
+        """The variable that held a value (``X_test``), else a snippet of code."""
+        for node in nodes:
+            names = node.details.get("names")
+            if names:
+                return f"`{names[0]}`"
+        for node in nodes:
+            site = node.details.get("site")
+            if site is not None:
+                return f"`{self.code(site, 40)}`"
+        return fallback
+
+    @staticmethod
+    def estimator_name(estimator: Estimator | None) -> str:
+        if estimator is None:
+            return "the model"
+        return f"`{estimator.names[0]}`" if estimator.names else f"the {estimator.class_name}"
+
+    def line(self, site: Site | None) -> int | None:
+        span = self.statement_span(site)
+        return span.start_line if span is not None else None
+
+    def stat_site(self, stat: Statistic) -> Site | None:
+        origin = stat.origin
+        if isinstance(origin, Site):
+            return origin
+        if isinstance(origin, PlanNode):
+            return origin.details.get("call_site") or origin.details.get("site")
+        return None
+
+    def descendants(self, node: PlanNode) -> list[PlanNode]:
+        import networkx as nx
+        return [self.plan.node(i) for i in sorted(nx.descendants(self.plan.graph, node.id))]

@@ -1,0 +1,104 @@
+"""ML102: evaluation rows were also training rows."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from mllint.findings import Finding, Severity
+from mllint.model import Operator
+from mllint.rule import Rule, RuleContext
+
+
+class OverlapLeakage(Rule):
+    code = "ML102"
+    name = "train-test-overlap"
+    summary = "The model is evaluated on rows it was trained on, or rows were duplicated before the split."
+    severity = Severity.ERROR
+    what = """
+Finds a model that is fit on data containing the rows it is later evaluated on (fit on the
+whole data set, scored on its test split), and oversampling / augmentation / duplication
+(`SMOTE`, `RandomOverSampler`, `resample(replace=True)`) done before the train/test split, which
+puts copies of the same rows on both sides.
+"""
+    why = """
+A model scored on rows it has memorised looks far better than it is.  Duplicated or synthetic
+rows made before the split end up in both the training and the test set, with the same effect.
+Split first; fit and oversample on the training side only.
+"""
+    example = """
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+clf = LogisticRegression().fit(X, y)          # trained on all rows, test rows included
+clf.score(X_test, y_test)
+"""
+    use_instead = """
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+clf = LogisticRegression().fit(X_train, y_train)
+clf.score(X_test, y_test)
+"""
+    invalid = (
+        """\
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+df = pd.read_csv("banknotes.csv")
+X, y = df[["variance", "skewness"]], df["forged"]
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+clf = LogisticRegression().fit(X, y)  # error
+print(clf.score(X_test, y_test))
+""",
+        """\
+import pandas as pd
+from imblearn.over_sampling import SMOTE
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeClassifier
+df = pd.read_csv("stroke.csv")
+X, y = SMOTE().fit_resample(df.drop(columns="stroke"), df["stroke"])  # error
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+print(DecisionTreeClassifier().fit(X_train, y_train).score(X_test, y_test))
+""",
+    )
+    valid = (
+        """\
+import pandas as pd
+from imblearn.over_sampling import SMOTE
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeClassifier
+df = pd.read_csv("stroke.csv")
+X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="stroke"), df["stroke"])
+X_res, y_res = SMOTE().fit_resample(X_train, y_train)
+model = DecisionTreeClassifier().fit(X_res, y_res)
+print(model.score(X_train, y_train), model.score(X_test, y_test))
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        facts = ctx.facts
+        for evaluation in facts.evaluations:
+            if evaluation.kind in ("cross_validation", "predict") or evaluation.rows is None:
+                continue
+            fit = facts.fit_before(evaluation)
+            if fit is None or fit.rows is None:
+                continue
+            overlapping = [t for t in evaluation.rows.origins for f in fit.rows.origins
+                           if f.covers(t) and facts.test_steps_beyond(t, f)]
+            if not overlapping:
+                continue
+            model = facts.estimator_name(fit.estimator)
+            message = (f"{model} is trained on rows that include the test rows it is scored on "
+                       f"(line {facts.line(evaluation.site)}): fit it on the training split only")
+            yield self.finding(ctx, facts.statement_span(fit.site), message,
+                               [(evaluation.site, "scored on held-out rows that were in its training data")])
+        for node in facts.plan.nodes():
+            duplicates = (node.details.get("duplicates_rows") or
+                          (node.operator is Operator.SELECTION and node.details.get("filter") == "resample"
+                           and node.details.get("replace")))
+            if not duplicates:
+                continue
+            splits = [d for d in facts.descendants(node) if d.operator is Operator.TRAIN_TEST_SPLIT]
+            if not splits:
+                continue
+            site = node.details.get("call_site") or node.details.get("site")
+            message = (f"`{facts.code(site, 50)}` duplicates or synthesises rows before the split on line "
+                       f"{facts.line(splits[0].details.get('site'))}: copies of the same rows land in both the "
+                       f"training and the test set; oversample the training split only")
+            yield self.finding(ctx, facts.statement_span(site), message,
+                               [(splits[0].details.get("site"), "split after oversampling")])

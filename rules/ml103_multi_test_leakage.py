@@ -1,0 +1,106 @@
+"""ML103: the same test rows score several candidates to choose among them."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from mllint.findings import Finding, Severity
+from mllint.rule import Rule, RuleContext
+
+
+class MultiTestLeakage(Rule):
+    code = "ML103"
+    name = "test-set-reuse"
+    summary = "The test set is used to choose among candidate models or hyper-parameters."
+    severity = Severity.WARNING
+    what = """
+Finds a test set that scores several candidate models or hyper-parameter values — in a loop
+over candidates or over a dict of models — with no untouched hold-out evaluated once at the end.
+"""
+    why = """
+Picking the candidate that does best on the test set tunes the model to that test set: its score
+is no longer an unbiased estimate.  Choose on a validation split or with cross-validation
+(`GridSearchCV`), and touch the test set once, for the final model.
+"""
+    example = """
+for depth in range(1, 12):
+    tree = DecisionTreeRegressor(max_depth=depth).fit(X_train, y_train)
+    errors.append(mean_squared_error(y_test, tree.predict(X_test)))
+"""
+    use_instead = """
+search = GridSearchCV(DecisionTreeRegressor(), {"max_depth": range(1, 12)}).fit(X_train, y_train)
+mean_squared_error(y_test, search.predict(X_test))
+"""
+    invalid = (
+        """\
+import pandas as pd
+from sklearn.metrics import mean_squared_error
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeRegressor
+df = pd.read_csv("auto_mpg.csv")
+X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="mpg"), df["mpg"])
+errors = []
+for depth in range(1, 12):
+    tree = DecisionTreeRegressor(max_depth=depth).fit(X_train, y_train)
+    errors.append(mean_squared_error(y_test, tree.predict(X_test)))  # error
+print(min(errors))
+""",
+        """\
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.svm import SVC
+df = pd.read_csv("iris.csv")
+X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="species"), df["species"])
+models = {"logreg": LogisticRegression(), "svm": SVC()}
+for name, model in models.items():
+    model.fit(X_train, y_train)
+    print(name, model.score(X_test, y_test))  # error
+""",
+    )
+    valid = (
+        """\
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeRegressor
+df = pd.read_csv("auto_mpg.csv")
+X_rest, X_test, y_rest, y_test = train_test_split(df.drop(columns="mpg"), df["mpg"])
+X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest)
+scores = []
+for depth in range(1, 12):
+    scores.append(DecisionTreeRegressor(max_depth=depth).fit(X_train, y_train).score(X_val, y_val))
+best = DecisionTreeRegressor(max_depth=5).fit(X_rest, y_rest)
+print(best.score(X_test, y_test))
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        facts = ctx.facts
+        evaluations = [e for e in facts.evaluations if e.kind in ("score", "metric")]
+        for evaluation in evaluations:
+            if not evaluation.in_loop:
+                continue
+            fit = facts.fit_before(evaluation)
+            if fit is None or not fit.node.in_loop:
+                continue
+            held = facts.held_out(evaluation.rows, fit)
+            if not held:
+                continue
+            if self._untouched_hold_out(facts, evaluations, held):
+                continue
+            message = (f"the test rows {facts.name_of(evaluation.node.details.get('input_nodes', []))} score "
+                       f"a different candidate on every pass of this loop: choosing among them tunes the model "
+                       f"to the test set; use a validation split or cross-validation")
+            yield self.finding(ctx, facts.statement_span(evaluation.site), message,
+                               [(fit.site, "candidate fit in the loop")])
+
+    @staticmethod
+    def _untouched_hold_out(facts, evaluations, held) -> bool:
+        """Another evaluation, outside any loop, on held-out rows disjoint from the looped ones."""
+        for other in evaluations:
+            if other.in_loop or other.rows is None:
+                continue
+            other_fit = facts.fit_before(other)
+            for origin in facts.held_out(other.rows, other_fit):
+                if not any(origin.covers(h) or h.covers(origin) for h in held):
+                    return True
+        return False

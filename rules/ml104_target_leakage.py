@@ -1,0 +1,81 @@
+"""ML104: the label, or a column derived from it, is among the features."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from mllint.findings import Finding, Severity
+from mllint.rule import Rule, RuleContext
+
+
+class TargetLeakage(Rule):
+    code = "ML104"
+    name = "target-leakage"
+    summary = "The label, or a column computed from it, is among the model's features."
+    severity = Severity.ERROR
+    what = """
+Finds a model fit whose feature columns include the label column, or a column whose lineage
+goes back to the label (a flag computed from it, a copy of it).  It uses column lineage, so
+`drop(columns=[label])` removes the label, and an unknown (open) schema reports nothing.
+"""
+    why = """
+A model that sees the answer among its inputs learns to copy it: it scores perfectly in
+evaluation and is useless in production, where the label is not known yet.
+"""
+    example = """
+X = df                    # still holds "charges"
+y = df["charges"]
+RandomForestRegressor().fit(X, y)
+"""
+    use_instead = """
+X = df.drop(columns=["charges"])
+y = df["charges"]
+RandomForestRegressor().fit(X, y)
+"""
+    invalid = (
+        """\
+import pandas as pd
+from sklearn.ensemble import RandomForestRegressor
+df = pd.read_csv("insurance.csv", usecols=["bmi", "children", "charges"])
+rf = RandomForestRegressor().fit(df, df["charges"])  # error
+""",
+        """\
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+df = pd.read_csv("claims.csv", names=["amount", "days", "approved"])
+df["approved_flag"] = df["approved"] == "yes"
+X = df.drop(columns=["approved"])
+LogisticRegression().fit(X, df["approved"])  # error
+""",
+    )
+    valid = (
+        """\
+import pandas as pd
+from sklearn.ensemble import RandomForestRegressor
+df = pd.read_csv("insurance.csv", usecols=["bmi", "children", "charges"])
+rf = RandomForestRegressor().fit(df.drop(columns=["charges"]), df["charges"])
+""",
+        """\
+import pandas as pd
+from sklearn.ensemble import RandomForestRegressor
+df = pd.read_csv("insurance.csv")
+rf = RandomForestRegressor().fit(df, df["charges"])
+""",
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        facts = ctx.facts
+        for fit in facts.fits:
+            label = fit.label_lineage
+            if not label:
+                continue
+            if fit.features is not None:
+                leaking = [c.name for c in fit.features.columns if c.lineage & label]
+            else:
+                leaking = sorted(fit.feature_lineage & label)
+            if not leaking:
+                continue
+            names = ", ".join(f"`{c}`" for c in leaking)
+            source = ", ".join(f"`{c}`" for c in sorted(label))
+            message = (f"{facts.estimator_name(fit.estimator)} is fit with feature(s) {names} taken or computed "
+                       f"from the label {source}: drop them from the features")
+            yield self.finding(ctx, facts.statement_span(fit.site), message)
