@@ -361,11 +361,12 @@ class PandasCalls:
         if data.kind == "series":
             return Data("series", data.nodes, data.schema, data.prov, data.name, data.reads, False, stats)
         node_ = self.emit(Operator.PROJECTION_MODIFY, "fillna", parents_of(data), node, mlinspect=False,
-                          statistics=stats_of(value) if not isinstance(value, DictV) else stats_of(*value.values))
+                          schema=data.schema, statistics=stats_of(value) if not isinstance(value, DictV) else stats_of(*value.values))
         return self._derived(data, node_, stats=stats)
 
     def _pd_modify_values(self, data, name, args, kwargs, node) -> Value:
-        node_ = self.emit(Operator.PROJECTION_MODIFY, name, parents_of(data), node, mlinspect=False)
+        node_ = self.emit(Operator.PROJECTION_MODIFY, name, parents_of(data), node, mlinspect=False,
+                          schema=data.schema)
         return self._derived(data, node_, stats=data.stats + stats_of(*args, *kwargs.values()))
 
     def _pd_apply(self, data, name, args, kwargs, node) -> Value:
@@ -515,7 +516,7 @@ class PandasCalls:
                           keys=(left_keys, right_keys), schema=schema)
         prov = left.prov.union(right.prov) if left.prov is not None else None
         return Data("frame", (node_,), schema, prov, None, lineage_of(left) | lineage_of(right), False,
-                    left.stats + right.stats)
+                    _lookup_stats(left.stats, right.prov) + _lookup_stats(right.stats, left.prov))
 
     def _pd_groupby(self, data, name, args, kwargs, node) -> Value:
         keys = const_strings(arg(args, kwargs, 0, "by") or TOP)
@@ -718,6 +719,24 @@ _ARRAY_METHODS = {
     "flatten": "same", "copy": "same", "squeeze": "same", "tolist": "sink", "round": "same", "clip": "same",
     "argmax": "statistic", "argmin": "statistic", "any": "sink", "all": "sink", "item": "sink",
 }
+
+
+def _lookup_stats(stats: tuple[Statistic, ...], other: Provenance | None) -> tuple[Statistic, ...]:
+    """Statistics joined in from another table are lookups, not statistics over the other side's rows.
+
+    ``customers.merge(orders.groupby("customer_id").agg(...), on="customer_id")`` gives each
+    customer a summary of *its own* orders: it mixes no customer rows.  A statistic over the
+    same rows it is joined back into (``df.merge(df.groupby("city").agg(...))``) stays one.
+    """
+    if other is None:
+        return stats
+    out = []
+    for stat in stats:
+        same_rows = stat.prov is not None and any(
+            mine.source == theirs.source for mine in stat.prov.origins for theirs in other.origins)
+        out.append(stat if same_rows or not stat.learned or stat.estimator is not None else
+                   Statistic(stat.what, stat.prov, stat.reads, stat.origin, stat.estimator, False))
+    return tuple(out)
 
 
 def _is_full_slice(value: Value) -> bool:

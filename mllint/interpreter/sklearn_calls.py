@@ -376,10 +376,10 @@ class SklearnCalls:
                 continue
             visible = index == 0 and value.kind == "frame"
             train = self.emit(Operator.TRAIN_TEST_SPLIT, "(Train Data)", parents_of(value), node, mlinspect=visible,
-                              columns=columns_of(value), side="train", split_of=split_id)
+                              columns=columns_of(value), side="train", split_of=split_id, schema=value.schema)
             split_id = train.id if split_id is None else split_id
             test = self.emit(Operator.TRAIN_TEST_SPLIT, "(Test Data)", parents_of(value), node, mlinspect=visible,
-                             columns=columns_of(value), side="test", split_of=split_id)
+                             columns=columns_of(value), side="test", split_of=split_id, schema=value.schema)
             train.details["split_of"] = split_id
             for side, side_node in (("train", train), ("test", test)):
                 prov = value.prov.split(split_id, side) if value.prov is not None else None

@@ -1,0 +1,82 @@
+"""flake8 plugin: entry point ``ML`` in group ``flake8.extension``.
+
+It analyses the ``lines`` flake8 hands over (stdin and unsaved buffers
+included; the file is never re-read), runs every rule and lets flake8 do the
+selecting, ``# noqa`` and ``--per-file-ignores``.  ML203 is off by default
+(``extend_default_ignore``) and, because ``--select=ML`` would re-enable a
+default-ignored code, it is also only reported when ML203 (or ML2 / ML20) is
+selected explicitly.  ``[tool.mllint]`` in the nearest pyproject.toml is read
+for sensitive columns and select / ignore.  Nothing raises into flake8.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Iterator
+
+from . import __version__
+
+_OPTIONS: dict[str, Any] = {}
+
+
+class MLLintChecker:
+    name = "mllint"
+    version = __version__
+
+    def __init__(self, tree: Any, filename: str, lines: list[str]) -> None:
+        self.filename = filename
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, parser: Any) -> None:
+        parser.add_option("--ml-sensitive-columns", parse_from_config=True, comma_separated_list=True,
+                          default=None, help="mllint: sensitive column terms (replace the defaults)")
+        parser.add_option("--ml-extend-sensitive-columns", parse_from_config=True, comma_separated_list=True,
+                          default=None, help="mllint: sensitive column terms added to the defaults")
+        parser.add_option("--ml-sensitive-match", parse_from_config=True, default=None,
+                          choices=["tokens", "exact"], help="mllint: match terms to name tokens (default) or whole names")
+        parser.extend_default_ignore(["ML203"])
+
+    @classmethod
+    def parse_options(cls, options: Any) -> None:
+        _OPTIONS.clear()
+        _OPTIONS["sensitive"] = options.ml_sensitive_columns
+        _OPTIONS["extend_sensitive"] = options.ml_extend_sensitive_columns
+        _OPTIONS["match"] = options.ml_sensitive_match
+        explicit = list(getattr(options, "select", None) or []) + list(getattr(options, "extend_select", None) or [])
+        _OPTIONS["ml203"] = any("ML203".startswith(code) and len(code) > 2 for code in explicit)
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        try:
+            findings = self._findings()
+        except Exception as exc:   # never take flake8 down; say it once, on stderr
+            print(f"mllint: {self.filename}: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
+            return
+        for finding in findings:
+            yield finding.span.start_line, finding.span.start_col, f"{finding.code} {finding.message}", type(self)
+
+    def _findings(self):
+        from .checker import check_analysis
+        from .analysis import analyze
+        from .settings import ConfigError, load_settings, sensitive_terms
+
+        start = os.path.dirname(os.path.abspath(self.filename)) if self.filename not in ("-", "stdin") \
+            else os.getcwd()
+        try:
+            settings = load_settings(start)
+        except ConfigError as exc:
+            print(f"mllint: {exc}", file=sys.stderr)
+            return []
+        if _OPTIONS.get("sensitive") is not None or _OPTIONS.get("extend_sensitive") or _OPTIONS.get("match"):
+            exact = (_OPTIONS.get("match") or ("exact" if settings.sensitive.exact else "tokens")) == "exact"
+            base = _OPTIONS.get("sensitive") if _OPTIONS.get("sensitive") is not None else settings.sensitive.terms
+            settings = settings.with_overrides(sensitive=sensitive_terms(base, _OPTIONS.get("extend_sensitive"), exact))
+        text = "".join(self.lines)
+        path = self.filename if self.filename not in ("-", "stdin") else None
+        analysis = analyze(text, path=path, config=settings.engine_config())
+        findings = check_analysis(analysis, settings, every_rule=True)
+        ml203 = _OPTIONS.get("ml203", False) or any(s.startswith("ML20") for s in settings.select + settings.extend_select)
+        selected_by_config = bool(settings.select or settings.ignore)
+        return [f for f in findings
+                if (f.code != "ML203" or ml203) and (not selected_by_config or settings.enabled(f.code)
+                                                     or (f.code == "ML203" and ml203))]
