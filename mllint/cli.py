@@ -1,4 +1,4 @@
-"""The ``mllint`` command line: ``explain`` shows the plan of a script or notebook."""
+"""The ``mllint`` command line: ``explain`` shows the plan; ``rules`` / ``rule`` / ``docs`` document the rules."""
 from __future__ import annotations
 
 import argparse
@@ -28,6 +28,34 @@ def _explain(args: argparse.Namespace) -> int:
     return 0 if not analysis.error else 2
 
 
+def _rules(args: argparse.Namespace) -> int:
+    from .rules import all_rules
+
+    for rule in all_rules():
+        status = "" if rule.default_enabled else "  (off by default)"
+        print(f"{rule.code}  {rule.name:<32} {rule.summary}{status}")
+    return 0
+
+
+def _rule(args: argparse.Namespace) -> int:
+    from .rules import rule_by_code
+
+    rule = rule_by_code(args.code)
+    if rule is None:
+        print(f"mllint: unknown rule {args.code!r} (see `mllint rules`)", file=sys.stderr)
+        return 2
+    print(rule.documentation())
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from .docs import write_rule_docs
+
+    for path in write_rule_docs(args.output):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mllint", description=__doc__)
     parser.add_argument("--version", action="version", version=f"mllint {__version__}")
@@ -36,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("file", help="a .py or .ipynb file")
     explain.add_argument("--format", choices=["text", "json", "dot", "mermaid", "mlinspect"], default="text")
     explain.set_defaults(handler=_explain)
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.set_defaults(handler=_rules)
+    rule = sub.add_parser("rule", help="show one rule's documentation")
+    rule.add_argument("code", help="a rule code, e.g. ML101")
+    rule.set_defaults(handler=_rule)
+    docs = sub.add_parser("docs", help="write one Markdown page per rule (docs/rules/)")
+    docs.add_argument("--output", default="docs/rules")
+    docs.set_defaults(handler=_docs)
     return parser
 
 
