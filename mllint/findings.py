@@ -30,6 +30,7 @@ class Finding:
     span: Span
     severity: Severity = Severity.WARNING
     related: tuple[Related, ...] = field(default=())
+    columns: tuple[str, ...] = ()          # the columns involved, for tools that want them structured
 
     @property
     def line(self) -> int:

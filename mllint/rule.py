@@ -44,7 +44,7 @@ class Rule:
 
     # helpers for subclasses ----------------------------------------------------------
     def finding(self, ctx: RuleContext, span: Span | None, message: str,
-                related: Iterable[tuple[Site | None, str]] = ()) -> Finding | None:
+                related: Iterable[tuple[Site | None, str]] = (), columns: Iterable[str] = ()) -> Finding | None:
         if span is None:
             return None
         extra = []
@@ -52,7 +52,7 @@ class Rule:
             where = ctx.facts.statement_span(site) if isinstance(site, Site) else None
             if where is not None:
                 extra.append(Related(where, text))
-        return Finding(self.code, message, span, self.severity, tuple(extra))
+        return Finding(self.code, message, span, self.severity, tuple(extra), tuple(columns))
 
     @classmethod
     def url(cls) -> str:

@@ -68,4 +68,4 @@ usage = df[df["usage"] > 3]
             names = ", ".join(f"`{c}`" for c in hits)
             message = (f"this row filter reads the sensitive column(s) {names}: it may change the share of each "
                        f"group in the data; check that it is intended")
-            yield self.finding(ctx, facts.node_span(node), message)
+            yield self.finding(ctx, facts.node_span(node), message, columns=hits)

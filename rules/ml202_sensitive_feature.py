@@ -81,4 +81,4 @@ LogisticRegression().fit(df[["mileage", "page_views"]], df["sold"])
             names = ", ".join(f"`{c}`" for c in hits)
             message = (f"{facts.estimator_name(fit.estimator)} is fit on the sensitive feature(s) {names}: "
                        f"remove them unless their use is intended and reviewed")
-            yield self.finding(ctx, facts.statement_span(fit.site), message)
+            yield self.finding(ctx, facts.statement_span(fit.site), message, columns=hits)

@@ -74,4 +74,4 @@ df = df[df["loan_amount"] > 10000]
             names = ", ".join(f"`{c}`" for c in carried)
             message = (f"this step drops rows from data with the sensitive column(s) {names}: check the group "
                        f"ratios before and after it")
-            yield self.finding(ctx, facts.node_span(node), message)
+            yield self.finding(ctx, facts.node_span(node), message, columns=carried)
