@@ -42,6 +42,7 @@ class Evaluation:
     feature_stats: tuple[Statistic, ...]
     features: Any
     site: Site | None
+    inputs: tuple[PlanNode, ...] = ()      # the nodes of the evaluated features (for naming them)
 
     @property
     def in_loop(self) -> bool:
@@ -80,21 +81,23 @@ class PlanFacts:
         out = []
         for node in self.plan.nodes():
             d = node.details
+            inputs = tuple(d.get("input_nodes", ()))
             if node.operator is Operator.SCORE and d.get("cross_validation"):
                 out.append(Evaluation(node, "cross_validation", d.get("estimator"), d.get("rows"),
-                                      tuple(d.get("feature_stats", ())), d.get("features"), d.get("site")))
+                                      tuple(d.get("feature_stats", ())), d.get("features"), d.get("site"), inputs))
             elif node.operator is Operator.SCORE and d.get("metric"):
                 for predict in self.plan.parents(node):
                     if predict.operator is Operator.PREDICT:
                         p = predict.details
                         out.append(Evaluation(node, "metric", p.get("estimator"), p.get("rows"),
-                                              tuple(p.get("feature_stats", ())), p.get("features"), d.get("site")))
+                                              tuple(p.get("feature_stats", ())), p.get("features"), d.get("site"),
+                                              tuple(p.get("input_nodes", ()))))
             elif node.operator is Operator.SCORE and isinstance(d.get("estimator"), Estimator):
                 out.append(Evaluation(node, "score", d["estimator"], d.get("rows"),
-                                      tuple(d.get("feature_stats", ())), d.get("features"), d.get("site")))
+                                      tuple(d.get("feature_stats", ())), d.get("features"), d.get("site"), inputs))
             elif node.operator is Operator.PREDICT:
                 out.append(Evaluation(node, "predict", d.get("estimator"), d.get("rows"),
-                                      tuple(d.get("feature_stats", ())), d.get("features"), d.get("site")))
+                                      tuple(d.get("feature_stats", ())), d.get("features"), d.get("site"), inputs))
         return out
 
     # -- rows ---------------------------------------------------------------------------
@@ -112,6 +115,13 @@ class PlanFacts:
                 continue
             out.append(origin)
         return out
+
+    def unseen(self, rows: Provenance | None, fit: ModelFit | None) -> list[Origin]:
+        """Evaluation origins the model did not train on: its held-out rows, a test file, new data."""
+        if rows is None:
+            return []
+        trained = fit.rows.origins if fit is not None and fit.rows is not None else ()
+        return [o for o in rows.origins if not any(t.covers(o) for t in trained)]
 
     def test_like(self, origin: Origin) -> bool:
         return any(side == "test" or (side == "rows" and self.split_like_selection(step))
@@ -188,7 +198,7 @@ class PlanFacts:
         text = " ".join(code_of(site.node).split())
         return text if len(text) <= limit else text[: limit - 3] + "..."
 
-    def name_of(self, nodes: Iterable[PlanNode], fallback: str = "the data") -> str:
+    def name_of(self, nodes: Iterable[PlanNode], fallback: str = "the held-out rows") -> str:
         """The variable that held a value (``X_test``), else a snippet of code."""
         for node in nodes:
             names = node.details.get("names")

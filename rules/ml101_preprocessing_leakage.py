@@ -104,7 +104,7 @@ print(cross_val_score(make_pipeline(StandardScaler(), Ridge()), df.drop(columns=
                 fit = facts.fit_before(evaluation)
                 if fit is None:
                     continue
-                targets, how = facts.held_out(evaluation.rows, fit), "evaluation"
+                targets, how = facts.unseen(evaluation.rows, fit), "evaluation"
             if not targets:
                 continue
             stats = evaluation.feature_stats if fit is None else fit.feature_stats
@@ -122,13 +122,10 @@ print(cross_val_score(make_pipeline(StandardScaler(), Ridge()), df.drop(columns=
                                f"Pipeline so each fold refits it")
                 else:
                     message = (f"{what} learns from rows that include the evaluation rows "
-                               f"{facts.name_of(_inputs(evaluation))} used to score {model} on line "
+                               f"{facts.name_of(evaluation.inputs)} used to score {model} on line "
                                f"{facts.line(evaluation.site)}: fit it on the training rows only")
                 related = [(evaluation.site, "evaluated here")]
                 if fit is not None:
                     related.append((fit.site, "model trained here"))
                 yield self.finding(ctx, facts.statement_span(site), message, related)
 
-
-def _inputs(evaluation):
-    return [n for n in evaluation.node.details.get("input_nodes", [])]

@@ -82,12 +82,12 @@ print(best.score(X_test, y_test))
             fit = facts.fit_before(evaluation)
             if fit is None or not fit.node.in_loop:
                 continue
-            held = facts.held_out(evaluation.rows, fit)
+            held = facts.unseen(evaluation.rows, fit)
             if not held:
                 continue
             if self._untouched_hold_out(facts, evaluations, held):
                 continue
-            message = (f"the test rows {facts.name_of(evaluation.node.details.get('input_nodes', []))} score "
+            message = (f"the test rows {facts.name_of(evaluation.inputs)} score "
                        f"a different candidate on every pass of this loop: choosing among them tunes the model "
                        f"to the test set; use a validation split or cross-validation")
             yield self.finding(ctx, facts.statement_span(evaluation.site), message,
@@ -100,7 +100,7 @@ print(best.score(X_test, y_test))
             if other.in_loop or other.rows is None:
                 continue
             other_fit = facts.fit_before(other)
-            for origin in facts.held_out(other.rows, other_fit):
+            for origin in facts.unseen(other.rows, other_fit):
                 if not any(origin.covers(h) or h.covers(origin) for h in held):
                     return True
         return False

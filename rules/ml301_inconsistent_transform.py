@@ -65,7 +65,7 @@ print(reg.score(scaler.transform(X_test), y_test))
             if evaluation.kind == "cross_validation" or evaluation.estimator is None:
                 continue
             fit = facts.fit_before(evaluation)
-            if fit is None:
+            if fit is None or evaluation.rows is None:   # unknown evaluation features: nothing to compare
                 continue
             trained = {id(s.estimator): s for s in fit.feature_stats if s.estimator is not None}
             applied = {id(s.estimator) for s in evaluation.feature_stats if s.estimator is not None}

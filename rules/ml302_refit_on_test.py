@@ -72,7 +72,7 @@ print(SVC().fit(scaler.transform(X_train), y_train).score(scaler.transform(X_tes
             if evaluation.kind == "cross_validation":
                 continue
             fit = facts.fit_before(evaluation)
-            held = facts.held_out(evaluation.rows, fit) if fit is not None else []
+            held = facts.unseen(evaluation.rows, fit) if fit is not None else []
             if not held:
                 continue
             for stat in evaluation.feature_stats:

@@ -348,9 +348,9 @@ class CallEvaluator(PandasCalls, SklearnCalls):
             return value
         return TOP
 
-    def compare(self, left: Value, op: str, right: Value) -> Value:
+    def compare(self, left: Value, op: str, right: Value, node: cst.CSTNode | None = None) -> Value:
         if isinstance(left, Data) or isinstance(right, Data):
-            return self.data_compare(left, right)
+            return self.data_compare(left, right, node if op in ("Equal", "NotEqual") else None)
         if isinstance(left, Const) and isinstance(right, Const):
             return _fold(_COMPARE.get(op), left.value, right.value)
         if op in ("In", "NotIn") and isinstance(left, Const) and isinstance(right, Seq):

@@ -615,7 +615,7 @@ class Interpreter:
         result: Value = TOP
         for target in node.comparisons:
             right = self.eval(target.comparator, scope)
-            result = self.calls.compare(left, type(target.operator).__name__, right)
+            result = self.calls.compare(left, type(target.operator).__name__, right, node)
             left = right
         return result
 

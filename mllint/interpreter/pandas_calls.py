@@ -444,6 +444,20 @@ class PandasCalls:
             return Data("frame", data.nodes, data.schema.widened(), data.prov, None, data.reads, False, data.stats)
         return Data(data.kind, data.nodes, data.schema, data.prov, data.name, data.reads, data.is_mask, data.stats)
 
+    def _pd_reindex(self, data, name, args, kwargs, node) -> Value:
+        """``reindex(columns=...)`` aligns the columns: separately made dummies now line up."""
+        columns = kwargs.get("columns")
+        if columns is None:
+            return self._pd_same(data, name, args, kwargs, node)
+        names = const_strings(columns)
+        other = columns if isinstance(columns, Data) else None
+        schema = data.schema.project(names) if names is not None else (
+            other.schema if other is not None and other.kind == "frame" else UNKNOWN_SCHEMA)
+        stats = tuple(s for s in data.stats if s.what != "get_dummies")
+        if other is not None:
+            stats += tuple(s for s in other.stats if s.what == "get_dummies")
+        return self._derived(data, None, schema, stats=stats)
+
     def _pd_set_index(self, data, name, args, kwargs, node) -> Value:
         keys = const_strings(arg(args, kwargs, 0, "keys") or TOP)
         drop = kwargs.get("drop")
@@ -704,9 +718,15 @@ class PandasCalls:
                     first.name if len(datas) == 1 else None, lineage_of(left) | lineage_of(right), is_mask,
                     stats_of(left, right))
 
-    def data_compare(self, left: Value, right: Value) -> Value:
+    def data_compare(self, left: Value, right: Value, node: cst.CSTNode | None = None) -> Value:
         datas = [v for v in (left, right) if isinstance(v, Data)]
         first = datas[0]
+        predictions = [d for d in datas if any(n.operator is Operator.PREDICT for n in d.nodes)]
+        if len(datas) == 2 and len(predictions) == 1 and node is not None:
+            # `model.predict(X_test) == y_test`: a hand-written accuracy is an evaluation too
+            truth = datas[0] if predictions[0] is datas[1] else datas[1]
+            self.emit(Operator.SCORE, "comparison with predictions", parents_of(predictions[0], truth), node,
+                      mlinspect=False, metric=True, evaluated=truth.prov)
         return Data("series" if first.kind != "array" else "array", tuple(parents_of(*datas)), first.schema,
                     first.prov, first.name, lineage_of(left) | lineage_of(right), True, stats_of(left, right))
 

@@ -29,7 +29,7 @@ FRAME_METHODS: dict[str, str] = {
     "pipe": "pipe",
     # neither rows nor columns change
     "copy": "same", "reset_index": "same", "set_index": "set_index", "sort_values": "same", "sort_index": "same",
-    "reindex": "same", "infer_objects": "same", "convert_dtypes": "same", "rename_axis": "same",
+    "reindex": "reindex", "align": "same", "infer_objects": "same", "convert_dtypes": "same", "rename_axis": "same",
     # statistics over rows
     "mean": "statistic", "median": "statistic", "std": "statistic", "var": "statistic", "min": "statistic",
     "max": "statistic", "sum": "statistic", "quantile": "statistic", "mode": "statistic", "count": "statistic",
