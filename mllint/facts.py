@@ -49,6 +49,10 @@ class Evaluation:
         return self.node.in_loop
 
 
+#: Row selections that, paired with a sibling selection of the same rows, make a manual split.
+_SPLIT_LIKE_FILTERS = frozenset({"mask", "slice", "query", "sample", "drop", "head", "tail"})
+
+
 class PlanFacts:
     """Derived, cached views of one analysis for the rules."""
 
@@ -144,7 +148,7 @@ class PlanFacts:
     def _split_like(self) -> set[int]:
         by_parent: dict[tuple[int, ...], list[PlanNode]] = {}
         for node in self.plan.nodes():
-            if node.operator is Operator.SELECTION and node.details.get("filter") in ("mask", "slice", "query"):
+            if node.operator is Operator.SELECTION and node.details.get("filter") in _SPLIT_LIKE_FILTERS:
                 parents = tuple(p.id for p in self.plan.parents(node))
                 by_parent.setdefault(parents, []).append(node)
         result: set[int] = set()
@@ -153,6 +157,22 @@ class PlanFacts:
             if len(spans) > 1:   # two different selections of the same rows
                 result.update(n.id for n in siblings)
         return result
+
+    def feeds_a_model(self, node: PlanNode) -> bool:
+        """Whether the node's output reaches a model fit or evaluation (train / test data, scores)."""
+        return node.id in self._feeding
+
+    @cached_property
+    def _feeding(self) -> set[int]:
+        import networkx as nx
+        sinks = (Operator.TRAIN_DATA, Operator.TRAIN_LABELS, Operator.ESTIMATOR, Operator.SCORE, Operator.PREDICT,
+                 Operator.TEST_DATA, Operator.TEST_LABELS)
+        feeding: set[int] = set()
+        for node_id in reversed(list(nx.topological_sort(self.plan.graph))):
+            node = self.plan.node(node_id)
+            if node.operator in sinks or any(child in feeding for child in self.plan.graph.successors(node_id)):
+                feeding.add(node_id)
+        return feeding
 
     # -- places and names -------------------------------------------------------------
     def statement_span(self, site: Site | None) -> Span | None:
@@ -205,7 +225,7 @@ class PlanFacts:
             if names:
                 return f"`{names[0]}`"
         for node in nodes:
-            site = node.details.get("site")
+            site = node.details.get("call_site") or node.details.get("site")
             if site is not None:
                 return f"`{self.code(site, 40)}`"
         return fallback

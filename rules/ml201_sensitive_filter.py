@@ -15,8 +15,9 @@ class SensitiveFilter(Rule):
     severity = Severity.WARNING
     what = """
 Finds a row selection whose condition reads a sensitive column (age, sex, race, ...) or a
-column derived from one: a boolean mask, `query`, `loc`, `isin`, `between`,
-`dropna(subset=...)`, `nlargest`.
+column derived from one — a boolean mask, `query`, `loc`, `isin`, `between`,
+`dropna(subset=...)`, `nlargest` — when the selected rows go on to train or evaluate a model.
+Exploratory filters whose result no model sees are not reported.
 """
     why = """
 Filtering on a protected attribute changes the composition of the groups the model learns
@@ -33,34 +34,48 @@ df = df[df.income.notna()]
     invalid = (
         """\
 import pandas as pd
+from sklearn.linear_model import LogisticRegression
 df = pd.read_csv("loans.csv")
 df = df[df.gender.isin(["M", "F"])]  # error
+LogisticRegression().fit(df[["income", "debt"]], df["approved"])
 """,
         """\
 import pandas as pd
+from sklearn.neighbors import KNeighborsClassifier
 df = pd.read_csv("members.csv")
 adults = df.query("age >= 25 and age < 65")  # error
+KNeighborsClassifier().fit(adults[["visits", "spend"]], adults["churn"])
 """,
         """\
 import pandas as pd
+from sklearn.tree import DecisionTreeClassifier
 df = pd.read_csv("people.csv")
 known = df.dropna(subset=["MaritalStatus"])  # error
+DecisionTreeClassifier().fit(known[["income"]], known["default"])
 """,
     )
     valid = (
         """\
 import pandas as pd
+from sklearn.linear_model import LinearRegression
 df = pd.read_csv("taxi.csv")
 df = df[(df.fare_amount > 0) & (df.trip_distance < 100)]
 df = df.dropna(subset=["passenger_count"])
-usage = df[df["usage"] > 3]
+df = df[df["usage"] > 3]
+LinearRegression().fit(df[["trip_distance"]], df["fare_amount"])
+""",
+        """\
+import pandas as pd
+df = pd.read_csv("survey.csv")
+young = df[df["age"] < 30]           # exploration only: no model learns from it
+print(young["income"].mean())
 """,
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for node in facts.plan.nodes():
-            if node.operator is not Operator.SELECTION:
+            if node.operator is not Operator.SELECTION or not facts.feeds_a_model(node):
                 continue
             hits = ctx.settings.sensitive.select(node.details.get("reads", ()))
             if not hits:

@@ -19,7 +19,7 @@ class RowDropOnSensitiveData(Rule):
     what = """
 Finds operations that drop rows — an inner join, `dropna()`, a boolean filter, `query`,
 `drop_duplicates` — applied to data that carries sensitive columns, whatever the condition
-reads.  These are the places mlinspect's `NoBiasIntroducedFor` check measures.  Off by
+reads, when the rows go on to train or evaluate a model.  These are the places mlinspect's `NoBiasIntroducedFor` check measures.  Off by
 default: select it with `--extend-select ML203`.
 """
     why = """
@@ -38,16 +38,20 @@ after = applications["race"].value_counts(normalize=True)   # compare, and docum
     invalid = (
         """\
 import pandas as pd
+from sklearn.tree import DecisionTreeClassifier
 df = pd.read_csv("mortgages.csv", names=["loan_amount", "race", "approved"])
 df = df[df["loan_amount"] > 10000]  # error
 df = df.dropna()  # error
+DecisionTreeClassifier().fit(df[["loan_amount"]], df["approved"])
 """,
     )
     valid = (
         """\
 import pandas as pd
+from sklearn.tree import DecisionTreeClassifier
 df = pd.read_csv("mortgages.csv", names=["loan_amount", "income", "approved"])
 df = df[df["loan_amount"] > 10000]
+DecisionTreeClassifier().fit(df[["loan_amount"]], df["approved"])
 """,
     )
 
@@ -55,6 +59,8 @@ df = df[df["loan_amount"] > 10000]
         facts = ctx.facts
         terms = ctx.settings.sensitive
         for node in facts.plan.nodes():
+            if not facts.feeds_a_model(node):
+                continue
             if node.operator is Operator.SELECTION:
                 if node.details.get("filter") not in _ROW_DROPPING_FILTERS:
                     continue

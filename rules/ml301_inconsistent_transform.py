@@ -62,7 +62,7 @@ print(reg.score(scaler.transform(X_test), y_test))
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for evaluation in facts.evaluations:
-            if evaluation.kind == "cross_validation" or evaluation.estimator is None:
+            if evaluation.kind not in ("score", "predict") or evaluation.estimator is None:   # metrics: their predict
                 continue
             fit = facts.fit_before(evaluation)
             if fit is None or evaluation.rows is None:   # unknown evaluation features: nothing to compare

@@ -58,7 +58,7 @@ print(LogisticRegression().fit(X_train, y_train).score(X_test, y_test))
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for evaluation in facts.evaluations:
-            if evaluation.kind == "cross_validation":
+            if evaluation.kind not in ("score", "predict"):   # a metric is reported at its predict
                 continue
             fit = facts.fit_before(evaluation)
             if fit is None:

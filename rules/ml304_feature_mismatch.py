@@ -55,7 +55,7 @@ future["units"] = gbr.predict(future[FEATURES])
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for evaluation in facts.evaluations:
-            if evaluation.kind == "cross_validation" or evaluation.features is None:
+            if evaluation.kind not in ("score", "predict") or evaluation.features is None:
                 continue
             fit = facts.fit_before(evaluation)
             if fit is None or fit.features is None or fit.features.open or evaluation.features.open:

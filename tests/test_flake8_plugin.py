@@ -23,20 +23,24 @@ print(model.score(X_test, y_test))
 """
 LEAK_LINE = 8
 
-# line 3: income, line 4: sex, line 5: zip_code
+# line 4: income, line 5: sex, line 6: zip_code; every filter feeds the model fit on line 7
 SENSITIVE = """\
 import pandas as pd
+from sklearn.linear_model import LogisticRegression
 df = pd.read_csv("people.csv")
-a = df[df["income"] > 10]
-b = df[df["sex"] == "F"]
-c = df[df["zip_code"] == "123"]
+df = df[df["income"] > 10]
+df = df[df["sex"] == "F"]
+df = df[df["zip_code"] == "123"]
+LogisticRegression().fit(df[["x"]], df["y"])
 """
 
-# ML203's own INVALID example: a filter on a non-sensitive column of data carrying `race` (line 3).
+# a filter on a non-sensitive column of data carrying `race` (line 4), feeding a model
 ROW_DROP = """\
 import pandas as pd
-df = pd.read_csv("mortgages.csv", names=["loan_amount", "race", "approved"])
+from sklearn.linear_model import LogisticRegression
+df = pd.read_csv("mortgages.csv", names=["loan_amount", "race", "income", "approved"])
 df = df[df["loan_amount"] > 10000]
+LogisticRegression().fit(df[["income"]], df["approved"])
 """
 
 
@@ -142,7 +146,7 @@ def test_parallel_jobs_report_the_same_as_one_job(tmp_path):
     write(tmp_path, "pipeline.py", LEAKY.format(noqa=""))
     write(tmp_path, "sens.py", SENSITIVE)
     write(tmp_path, "clean.py", "x = 1\n")
-    expected = [("pipeline.py", LEAK_LINE, 1, "ML101"), ("sens.py", 4, 1, "ML201")]
+    expected = [("pipeline.py", LEAK_LINE, 1, "ML101"), ("sens.py", 5, 1, "ML201")]
     one, _ = flake8(tmp_path, "-j", "1", "pipeline.py", "sens.py", "clean.py")
     two, err = flake8(tmp_path, "-j", "2", "pipeline.py", "sens.py", "clean.py")
     assert sorted(ml(one)) == expected
@@ -250,7 +254,7 @@ def test_same_method_names_on_own_classes_are_not_findings(tmp_path):
 def test_ml203_only_when_selected_explicitly(tmp_path, args, reported):
     write(tmp_path, "drop.py", ROW_DROP)
     out, _ = flake8(tmp_path, *args, "drop.py")
-    assert ml(out) == ([("drop.py", 3, 1, "ML203")] if reported else [])
+    assert ml(out) == ([("drop.py", 4, 1, "ML203")] if reported else [])
 
 
 # --- sensitive columns ---------------------------------------------------------------------------
@@ -258,27 +262,27 @@ def test_ml203_only_when_selected_explicitly(tmp_path, args, reported):
 def test_default_sensitive_columns(tmp_path):
     write(tmp_path, "sens.py", SENSITIVE)
     out, _ = flake8(tmp_path, "--select=ML", "sens.py")
-    assert ml(out) == [("sens.py", 4, 1, "ML201")]
+    assert ml(out) == [("sens.py", 5, 1, "ML201")]
     assert "`sex`" in out[0]
 
 
 def test_ml_sensitive_columns_replaces_the_defaults(tmp_path):
     write(tmp_path, "sens.py", SENSITIVE)
     out, _ = flake8(tmp_path, "--select=ML", "--ml-sensitive-columns=income", "sens.py")
-    assert ml(out) == [("sens.py", 3, 1, "ML201")]
+    assert ml(out) == [("sens.py", 4, 1, "ML201")]
     assert "`income`" in out[0]
 
 
 def test_ml_extend_sensitive_columns_adds_to_the_defaults(tmp_path):
     write(tmp_path, "sens.py", SENSITIVE)
     out, _ = flake8(tmp_path, "--select=ML", "--ml-extend-sensitive-columns=zip_code", "sens.py")
-    assert ml(out) == [("sens.py", 4, 1, "ML201"), ("sens.py", 5, 1, "ML201")]
+    assert ml(out) == [("sens.py", 5, 1, "ML201"), ("sens.py", 6, 1, "ML201")]
 
 
 def test_ml_sensitive_columns_comma_separated(tmp_path):
     write(tmp_path, "sens.py", SENSITIVE)
     out, _ = flake8(tmp_path, "--select=ML", "--ml-sensitive-columns=income,zip_code", "sens.py")
-    assert ml(out) == [("sens.py", 3, 1, "ML201"), ("sens.py", 5, 1, "ML201")]
+    assert ml(out) == [("sens.py", 4, 1, "ML201"), ("sens.py", 6, 1, "ML201")]
 
 
 @pytest.mark.parametrize("config_name", ["setup.cfg", ".flake8"])
@@ -286,24 +290,24 @@ def test_sensitive_columns_from_flake8_config(tmp_path, config_name):
     write(tmp_path, "sens.py", SENSITIVE)
     write(tmp_path, config_name, "[flake8]\nml-sensitive-columns = income\n")
     out, _ = flake8(tmp_path, "--select=ML", "sens.py")
-    assert ml(out) == [("sens.py", 3, 1, "ML201")]
+    assert ml(out) == [("sens.py", 4, 1, "ML201")]
     write(tmp_path, config_name, "[flake8]\nml-extend-sensitive-columns = zip_code, income\n")
     out, _ = flake8(tmp_path, "--select=ML", "sens.py")
-    assert ml(out) == [("sens.py", 3, 1, "ML201"), ("sens.py", 4, 1, "ML201"), ("sens.py", 5, 1, "ML201")]
+    assert ml(out) == [("sens.py", 4, 1, "ML201"), ("sens.py", 5, 1, "ML201"), ("sens.py", 6, 1, "ML201")]
 
 
 def test_pyproject_sensitive_columns(tmp_path):
     write(tmp_path, "sens.py", SENSITIVE)
     write(tmp_path, "pyproject.toml", '[tool.mllint]\nsensitive-columns = ["income"]\n')
     out, _ = flake8(tmp_path, "--select=ML", "sens.py")
-    assert ml(out) == [("sens.py", 3, 1, "ML201")]
+    assert ml(out) == [("sens.py", 4, 1, "ML201")]
 
 
 def test_pyproject_extend_sensitive_columns(tmp_path):
     write(tmp_path, "sens.py", SENSITIVE)
     write(tmp_path, "pyproject.toml", '[tool.mllint]\nextend-sensitive-columns = ["zip_code"]\n')
     out, _ = flake8(tmp_path, "--select=ML", "sens.py")
-    assert ml(out) == [("sens.py", 4, 1, "ML201"), ("sens.py", 5, 1, "ML201")]
+    assert ml(out) == [("sens.py", 5, 1, "ML201"), ("sens.py", 6, 1, "ML201")]
 
 
 def test_pyproject_found_from_a_subfolder(tmp_path):
@@ -311,14 +315,14 @@ def test_pyproject_found_from_a_subfolder(tmp_path):
     write(tmp_path, "src/pkg/sens.py", SENSITIVE)
     write(tmp_path, "pyproject.toml", '[tool.mllint]\nsensitive-columns = ["income"]\n')
     out, _ = flake8(tmp_path, "--select=ML", "src/pkg/sens.py")
-    assert ml(out) == [("src/pkg/sens.py", 3, 1, "ML201")]
+    assert ml(out) == [("src/pkg/sens.py", 4, 1, "ML201")]
 
 
 def test_flake8_option_overrides_pyproject_sensitive_columns(tmp_path):
     write(tmp_path, "sens.py", SENSITIVE)
     write(tmp_path, "pyproject.toml", '[tool.mllint]\nsensitive-columns = ["income"]\n')
     out, _ = flake8(tmp_path, "--select=ML", "--ml-sensitive-columns=zip_code", "sens.py")
-    assert ml(out) == [("sens.py", 5, 1, "ML201")]
+    assert ml(out) == [("sens.py", 6, 1, "ML201")]
 
 
 def test_pyproject_ignore(tmp_path):
@@ -331,8 +335,8 @@ def test_pyproject_ignore(tmp_path):
 
 @pytest.mark.parametrize("select, expected", [
     ('["ML1"]', [("pipeline.py", LEAK_LINE, 1, "ML101")]),
-    ('["ML2"]', [("sens.py", 4, 1, "ML201")]),
-    ('["ML101", "ML201"]', [("pipeline.py", LEAK_LINE, 1, "ML101"), ("sens.py", 4, 1, "ML201")]),
+    ('["ML2"]', [("sens.py", 5, 1, "ML201")]),
+    ('["ML101", "ML201"]', [("pipeline.py", LEAK_LINE, 1, "ML101"), ("sens.py", 5, 1, "ML201")]),
 ])
 def test_pyproject_select(tmp_path, select, expected):
     write(tmp_path, "pipeline.py", LEAKY.format(noqa=""))
@@ -347,10 +351,10 @@ def test_pyproject_select_most_specific_wins(tmp_path):
     write(tmp_path, "sens.py", SENSITIVE)
     write(tmp_path, "pyproject.toml", '[tool.mllint]\nselect = ["ML"]\nignore = ["ML1"]\n')
     out, _ = flake8(tmp_path, "--select=ML", "pipeline.py", "sens.py")
-    assert ml(out) == [("sens.py", 4, 1, "ML201")]
+    assert ml(out) == [("sens.py", 5, 1, "ML201")]
     write(tmp_path, "pyproject.toml", '[tool.mllint]\nignore = ["ML1"]\nextend-select = ["ML101"]\n')
     out, _ = flake8(tmp_path, "--select=ML", "pipeline.py", "sens.py")
-    assert ml(out) == [("pipeline.py", LEAK_LINE, 1, "ML101"), ("sens.py", 4, 1, "ML201")]
+    assert ml(out) == [("pipeline.py", LEAK_LINE, 1, "ML101"), ("sens.py", 5, 1, "ML201")]
 
 
 @pytest.mark.parametrize("table, key", [
@@ -394,10 +398,12 @@ def test_invalid_pyproject_does_not_stop_other_plugins(tmp_path):
 def test_token_matching(tmp_path, column, sensitive):
     write(tmp_path, "tok.py", f"""\
         import pandas as pd
+        from sklearn.linear_model import LogisticRegression
         df = pd.read_csv("data.csv")
         sub = df[df["{column}"] > 1]
+        LogisticRegression().fit(sub[["x"]], sub["y"])
         """)
     out, _ = flake8(tmp_path, "--select=ML", "tok.py")
-    assert ml(out) == ([("tok.py", 3, 1, "ML201")] if sensitive else [])
+    assert ml(out) == ([("tok.py", 4, 1, "ML201")] if sensitive else [])
     if sensitive:
         assert f"`{column}`" in out[0]

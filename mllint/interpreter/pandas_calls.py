@@ -242,6 +242,8 @@ class PandasCalls:
             node_ = self.emit(Operator.DATA_SOURCE, path.replace("\\", "/").split("/")[-1] if path else name, [],
                               node, mlinspect=False, function=name, path=path)
             return Data("array", (node_,), UNKNOWN_SCHEMA, Provenance.of_source(node_.id))
+        if effect == "random_array":   # random numbers: a mask made of them selects rows (a manual split)
+            return Data("array", (), UNKNOWN_SCHEMA, None)
         if effect == "np_random":
             node_ = self.emit(Operator.DATA_SOURCE, "random", [], node, columns=["array"])
             return Data("array", (node_,), UNKNOWN_SCHEMA, Provenance.of_source(node_.id))

@@ -98,4 +98,6 @@ NUMPY_FUNCTIONS: dict[str, str] = {
     "r_": "concat", "append": "concat", "where": "where", "select": "elementwise",
     "loadtxt": "source", "genfromtxt": "source", "load": "source", "fromfile": "source",
     "random.random": "np_random",
+    **{f"random.{name}": "random_array" for name in (
+        "rand", "randn", "uniform", "normal", "randint", "choice", "permutation", "random_sample", "binomial")},
 }

@@ -1,0 +1,257 @@
+"""Unit tests of mllint.settings (selection, pyproject discovery, errors) and mllint.sensitive."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from mllint.config import Config
+from mllint.sensitive import DEFAULT_TERMS, SensitiveTerms, tokens
+from mllint.settings import (OFF_BY_DEFAULT, ConfigError, Settings, find_pyproject, load_settings,
+                             sensitive_terms, settings_from_table)
+
+ALL = ("ML101", "ML102", "ML103", "ML104", "ML201", "ML202", "ML203", "ML301", "ML302", "ML303", "ML304")
+
+
+def enabled(settings: Settings) -> list[str]:
+    return [code for code in ALL if settings.enabled(code)]
+
+
+# --- selection ------------------------------------------------------------------------------------
+
+def test_defaults_enable_everything_but_ml203():
+    assert OFF_BY_DEFAULT == frozenset({"ML203"})
+    assert enabled(Settings()) == [c for c in ALL if c != "ML203"]
+
+
+def test_select_ml_does_not_enable_ml203():
+    assert enabled(Settings(select=("ML",))) == [c for c in ALL if c != "ML203"]
+    assert not Settings(extend_select=("ML",)).enabled("ML203")
+
+
+@pytest.mark.parametrize("select", [("ML2",), ("ML20",), ("ML203",)])
+def test_ml203_needs_an_explicit_selection_longer_than_ml(select):
+    assert Settings(select=select).enabled("ML203")
+    assert Settings(extend_select=select).enabled("ML203")
+
+
+def test_ml203_is_not_enabled_by_a_sibling_code():
+    assert not Settings(select=("ML201",)).enabled("ML203")
+    assert not Settings(select=("ML1",)).enabled("ML203")
+
+
+def test_select_prefix():
+    assert enabled(Settings(select=("ML1",))) == ["ML101", "ML102", "ML103", "ML104"]
+    assert enabled(Settings(select=("ML101", "ML3"))) == ["ML101", "ML301", "ML302", "ML303", "ML304"]
+
+
+def test_ignore_prefix():
+    assert enabled(Settings(ignore=("ML2",))) == ["ML101", "ML102", "ML103", "ML104", "ML301", "ML302", "ML303",
+                                                  "ML304"]
+    assert enabled(Settings(ignore=("ML101", "ML30"))) == ["ML102", "ML103", "ML104", "ML201", "ML202"]
+
+
+def test_extend_select_adds_to_select():
+    assert enabled(Settings(select=("ML1",), extend_select=("ML201",))) == ["ML101", "ML102", "ML103", "ML104",
+                                                                            "ML201"]
+    # without select, extend-select keeps the defaults
+    assert enabled(Settings(extend_select=("ML201",))) == [c for c in ALL if c != "ML203"]
+
+
+def test_most_specific_entry_wins():
+    assert enabled(Settings(select=("ML201",), ignore=("ML2",))) == ["ML201"]
+    assert enabled(Settings(select=("ML2",), ignore=("ML201",))) == ["ML202", "ML203"]
+    assert enabled(Settings(select=("ML",), ignore=("ML1",))) == [c for c in ALL if c[2] != "1" and c != "ML203"]
+    assert enabled(Settings(ignore=("ML1",), extend_select=("ML104",))) == [
+        "ML104", "ML201", "ML202", "ML301", "ML302", "ML303", "ML304"]
+
+
+def test_ml203_most_specific_entry_wins():
+    assert Settings(select=("ML203",), ignore=("ML2",)).enabled("ML203")
+    assert not Settings(select=("ML2",), ignore=("ML203",)).enabled("ML203")
+    assert not Settings(select=("ML2",), ignore=("ML20",)).enabled("ML203")
+    assert not Settings(extend_select=("ML203",), ignore=("ML203",)).enabled("ML203")
+
+
+def test_with_overrides_skips_none_and_engine_config():
+    base = Settings(select=("ML1",), data_headers=False, project_root="/p")
+    assert base.with_overrides(select=None, ignore=("ML102",)) == Settings(select=("ML1",), ignore=("ML102",),
+                                                                           data_headers=False, project_root="/p")
+    assert base.engine_config() == Config(data_headers=False, project_root="/p")
+    assert Settings().engine_config() == Config()
+
+
+# --- [tool.mllint] tables -------------------------------------------------------------------------
+
+def test_settings_from_table_reads_every_key():
+    s = settings_from_table({
+        "select": ["ML1", "ML201"], "ignore": ["ML104"], "extend-select": ["ML203"],
+        "sensitive-columns": ["income"], "extend-sensitive-columns": ["zip_code"], "sensitive-match": "exact",
+        "data-headers": False, "per-file-ignores": {"tests/*.py": ["ML1"]}, "exclude": ["build"],
+        "extend-exclude": ["notebooks"],
+    })
+    assert s.select == ("ML1", "ML201") and s.ignore == ("ML104",) and s.extend_select == ("ML203",)
+    assert s.sensitive == SensitiveTerms(("income", "zip_code"), True)
+    assert s.data_headers is False
+    assert s.per_file_ignores == (("tests/*.py", ("ML1",)),)
+    assert s.exclude == ("build",) and s.extend_exclude == ("notebooks",)
+
+
+def test_empty_table_is_the_defaults():
+    assert settings_from_table({}) == Settings()
+
+
+@pytest.mark.parametrize("table, words", [
+    ({"bogus": 1}, ["unknown key", "'bogus'"]),
+    ({"select": "ML1"}, ["select", "list of strings"]),
+    ({"ignore": ["ML1", 2]}, ["ignore", "list of strings"]),
+    ({"sensitive-columns": "age"}, ["sensitive-columns", "list of strings"]),
+    ({"extend-select": ["E501"]}, ["extend-select", "'E501'", "not an ML rule code"]),
+    ({"select": ["MLX"]}, ["select", "'MLX'"]),
+    ({"sensitive-match": "fuzzy"}, ["sensitive-match"]),
+    ({"data-headers": "yes"}, ["data-headers"]),
+    ({"per-file-ignores": {"a.py": "ML1"}}, ["per-file-ignores"]),
+    ({"per-file-ignores": ["a.py:ML1"]}, ["per-file-ignores"]),
+])
+def test_errors_name_the_key(table, words):
+    with pytest.raises(ConfigError) as info:
+        settings_from_table(table, "/p/pyproject.toml")
+    message = str(info.value)
+    assert message.startswith("/p/pyproject.toml: ")
+    assert "\n" not in message
+    for word in words:
+        assert word in message
+
+
+def test_ml_prefix_alone_is_a_valid_code():
+    assert settings_from_table({"select": ["ML"]}).select == ("ML",)
+
+
+# --- pyproject discovery --------------------------------------------------------------------------
+
+def test_find_pyproject_nearest_at_or_above(tmp_path):
+    deep = tmp_path / "a" / "b" / "c"
+    deep.mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text("")
+    assert find_pyproject(str(deep)) == str(tmp_path / "pyproject.toml")
+    (tmp_path / "a" / "pyproject.toml").write_text("")
+    assert find_pyproject(str(deep)) == str(tmp_path / "a" / "pyproject.toml")
+    assert find_pyproject(str(tmp_path / "a")) == str(tmp_path / "a" / "pyproject.toml")
+    assert find_pyproject(str(tmp_path)) == str(tmp_path / "pyproject.toml")
+
+
+def test_find_pyproject_ignores_a_folder_named_pyproject_toml(tmp_path):
+    (tmp_path / "x" / "pyproject.toml").mkdir(parents=True)
+    (tmp_path / "pyproject.toml").write_text("")
+    assert find_pyproject(str(tmp_path / "x")) == str(tmp_path / "pyproject.toml")
+
+
+def test_load_settings_without_pyproject_is_the_defaults(tmp_path):
+    if find_pyproject(str(tmp_path)) is not None:
+        pytest.skip("a pyproject.toml above the temporary folder")
+    assert load_settings(str(tmp_path)) == Settings()
+
+
+def test_load_settings_without_a_tool_mllint_table(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.black]\nline-length = 99\n')
+    assert load_settings(str(tmp_path)) == Settings()
+
+
+def test_load_settings_reads_tool_mllint(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.mllint]\nignore = ["ML2"]\nextend-sensitive-columns = ["zip_code"]\n')
+    s = load_settings(str(tmp_path / "sub"))
+    assert s.ignore == ("ML2",)
+    assert s.sensitive.terms == DEFAULT_TERMS + ("zip_code",)
+    assert not s.enabled("ML201") and s.enabled("ML101")
+
+
+def test_load_settings_sees_an_edited_file(tmp_path):
+    path = tmp_path / "pyproject.toml"
+    path.write_text('[tool.mllint]\nignore = ["ML2"]\n')
+    assert load_settings(str(tmp_path)).ignore == ("ML2",)
+    path.write_text('[tool.mllint]\nignore = ["ML3"]\n')
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000_000))
+    assert load_settings(str(tmp_path)).ignore == ("ML3",)
+
+
+def test_load_settings_errors_name_the_file(tmp_path):
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[tool.mllint]\nbogus = true\n")
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: unknown key \[tool\.mllint\] 'bogus'"):
+        load_settings(str(tmp_path))
+    assert str(path) in _error(tmp_path)
+
+
+def test_load_settings_broken_toml(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.mllint\nselect = [\n")
+    message = _error(tmp_path)
+    assert "cannot read" in message and "pyproject.toml" in message
+
+
+def test_load_settings_tool_mllint_not_a_table(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool]\nmllint = 3\n")
+    assert "[tool.mllint] must be a table" in _error(tmp_path)
+
+
+def _error(folder: Path) -> str:
+    with pytest.raises(ConfigError) as info:
+        load_settings(str(folder))
+    return str(info.value)
+
+
+# --- sensitive terms ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, expected", [
+    ("age_group", ("age", "group")),
+    ("Sex_male", ("sex", "male")),
+    ("MaritalStatus", ("marital", "status")),
+    ("native-country", ("native", "country")),
+    ("native country.of birth", ("native", "country", "of", "birth")),
+    ("HTTPServer", ("http", "server")),
+    ("__x__", ("x",)),
+])
+def test_tokens(name, expected):
+    assert tokens(name) == expected
+
+
+@pytest.mark.parametrize("name, term", [
+    ("age", "age"), ("Age", "age"), ("age_group", "age"), ("AgeGroup", "age"), ("Sex_male", "sex"),
+    ("MaritalStatus", "marital status"), ("marital-status", "marital status"), ("native-country", "native country"),
+    ("NativeCountryCode", "native country"), ("race", "race"), ("countryOfBirth", "country of birth"),
+    ("page", None), ("mileage", None), ("usage", None), ("country", None), ("status", None), ("sexton", None),
+    ("marital", None), ("income", None),
+])
+def test_default_terms_match_tokens(name, term):
+    assert SensitiveTerms().term_for(name) == term
+    assert SensitiveTerms().matches(name) is (term is not None)
+
+
+def test_exact_matching_compares_whole_names():
+    terms = SensitiveTerms(("age", "marital status"), exact=True)
+    assert terms.matches("Age")
+    assert terms.matches("Marital Status")
+    assert not terms.matches("age_group")
+    assert not terms.matches("MaritalStatus")
+
+
+def test_select_returns_sorted_unique_matches():
+    assert SensitiveTerms().select(["race", "income", "age_group", "race", "page"]) == ["age_group", "race"]
+
+
+def test_sensitive_terms_replace_and_extend():
+    assert sensitive_terms(None, None) == SensitiveTerms(DEFAULT_TERMS, False)
+    assert sensitive_terms(["income"], None).terms == ("income",)
+    assert sensitive_terms(None, ["zip_code", "age"]).terms == DEFAULT_TERMS + ("zip_code",)
+    assert sensitive_terms([" income ", "", "zip"], [" zip ", "region"], exact=True) == \
+        SensitiveTerms(("income", "zip", "region"), True)
+    replaced = sensitive_terms(["income"], None)
+    assert replaced.matches("income_band") and not replaced.matches("age")
+
+
+def test_empty_replacement_list_means_no_sensitive_columns():
+    assert sensitive_terms([], None).terms == ()
+    assert not sensitive_terms([], None).matches("age")
