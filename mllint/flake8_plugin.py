@@ -17,6 +17,7 @@ from typing import Any, Iterator
 from . import __version__
 
 _OPTIONS: dict[str, Any] = {}
+_REPORTED: set[str] = set()
 
 
 class MLLintChecker:
@@ -65,7 +66,9 @@ class MLLintChecker:
         try:
             settings = load_settings(start)
         except ConfigError as exc:
-            print(f"mllint: {exc}", file=sys.stderr)
+            if str(exc) not in _REPORTED:   # once per run, not once per file
+                _REPORTED.add(str(exc))
+                print(f"mllint: {exc}", file=sys.stderr)
             return []
         if _OPTIONS.get("sensitive") is not None or _OPTIONS.get("extend_sensitive") or _OPTIONS.get("match"):
             exact = (_OPTIONS.get("match") or ("exact" if settings.sensitive.exact else "tokens")) == "exact"
@@ -75,7 +78,7 @@ class MLLintChecker:
         path = self.filename if self.filename not in ("-", "stdin") else None
         analysis = analyze(text, path=path, config=settings.engine_config())
         findings = check_analysis(analysis, settings, every_rule=True)
-        ml203 = _OPTIONS.get("ml203", False) or any(s.startswith("ML20") for s in settings.select + settings.extend_select)
+        ml203 = _OPTIONS.get("ml203", False) or settings.enabled("ML203")
         selected_by_config = bool(settings.select or settings.ignore)
         return [f for f in findings
                 if (f.code != "ML203" or ml203) and (not selected_by_config or settings.enabled(f.code)

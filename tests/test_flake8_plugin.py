@@ -114,6 +114,13 @@ def test_extend_ignore(tmp_path):
     assert ml(out) == [("pipeline.py", LEAK_LINE, 1, "ML101")]
 
 
+def test_per_file_ignores_on_the_command_line(tmp_path):
+    write(tmp_path, "pipeline.py", LEAKY.format(noqa=""))
+    write(tmp_path, "other.py", LEAKY.format(noqa=""))
+    out, _ = flake8(tmp_path, "--per-file-ignores=other.py:ML1", "pipeline.py", "other.py")
+    assert ml(out) == [("pipeline.py", LEAK_LINE, 1, "ML101")]
+
+
 @pytest.mark.parametrize("config_name", ["setup.cfg", ".flake8", "tox.ini"])
 def test_per_file_ignores_in_flake8_config(tmp_path, config_name):
     write(tmp_path, "pipeline.py", LEAKY.format(noqa=""))
@@ -180,63 +187,90 @@ def test_file_without_ml_code(tmp_path):
     assert err == ""
 
 
+OWN_CLASSES = """\
+import pandas as pd
+import sklearn
+
+
+class Table:
+    def __getitem__(self, key):
+        return self
+
+    def __eq__(self, other):
+        return self
+
+    def fillna(self, value):
+        return self
+
+    def mean(self):
+        return 0.0
+
+    def dropna(self, subset=None):
+        return self
+
+    def query(self, expr):
+        return self
+
+
+class Scaler:
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return X
+
+    def fit_transform(self, X, y=None):
+        return X
+
+    def score(self, X, y):
+        return 1.0
+
+
+SVR = Scaler
+
+
+def split(X, y):
+    return X, X, y, y
+
+
+df = Table()
+"""
+
+LIBRARIES = """\
+import pandas as pd
+from sklearn.model_selection import train_test_split as split
+from sklearn.preprocessing import StandardScaler as Scaler
+from sklearn.svm import SVR
+df = pd.read_csv("people.csv")
+"""
+
+SAME_CALLS = """\
+df = df.fillna(df.mean())
+df = df.dropna(subset=["sex"])
+adults = df.query("age >= 25")
+women = df[df["gender"] == "F"]
+X = Scaler().fit_transform(women)
+X_train, X_test, y_train, y_test = split(X, women["target"])
+model = SVR().fit(X_train, y_train)
+print(model.score(X_test, y_test), Scaler().fit(X_train).transform(X_test))
+"""
+
+
 def test_same_method_names_on_own_classes_are_not_findings(tmp_path):
-    write(tmp_path, "own.py", """\
-        import pandas as pd
-        import sklearn
-
-
-        class Table:
-            def __getitem__(self, key):
-                return self
-
-            def __eq__(self, other):
-                return self
-
-            def fillna(self, value):
-                return self
-
-            def mean(self):
-                return 0.0
-
-            def dropna(self, subset=None):
-                return self
-
-            def query(self, expr):
-                return self
-
-
-        class Scaler:
-            def fit(self, X, y=None):
-                return self
-
-            def transform(self, X):
-                return X
-
-            def fit_transform(self, X, y=None):
-                return X
-
-            def score(self, X, y):
-                return 1.0
-
-
-        def split(X, y):
-            return X, X, y, y
-
-
-        df = Table()
-        df = df.fillna(df.mean())
-        df = df.dropna(subset=["sex"])
-        adults = df.query("age >= 25")
-        women = df[df["gender"] == "F"]
-        X = Scaler().fit_transform(df)
-        X_train, X_test, y_train, y_test = split(X, df["target"])
-        model = Scaler().fit(X_train, y_train)
-        print(model.score(X_test, y_test), model.transform(X_test))
-        """)
+    write(tmp_path, "own.py", OWN_CLASSES + SAME_CALLS)
     out, err = flake8(tmp_path, "--select=ML", "--extend-select=ML203", "own.py")
     assert out == []
     assert err == ""
+
+
+def test_same_calls_on_pandas_and_sklearn_are_findings(tmp_path):
+    # the counterpart of the test above: the very same calls on real library objects are reported
+    write(tmp_path, "lib.py", LIBRARIES + SAME_CALLS)
+    out, _ = flake8(tmp_path, "--select=ML", "lib.py")
+    found = ml(out)
+    assert ("lib.py", 6, 1, "ML101") in found      # df.fillna(df.mean()) before the split
+    assert ("lib.py", 7, 1, "ML201") in found      # dropna(subset=["sex"])
+    assert ("lib.py", 10, 1, "ML101") in found     # Scaler().fit_transform before the split
 
 
 # --- ML203: off by default -----------------------------------------------------------------------
@@ -316,6 +350,12 @@ def test_pyproject_found_from_a_subfolder(tmp_path):
     write(tmp_path, "pyproject.toml", '[tool.mllint]\nsensitive-columns = ["income"]\n')
     out, _ = flake8(tmp_path, "--select=ML", "src/pkg/sens.py")
     assert ml(out) == [("src/pkg/sens.py", 4, 1, "ML201")]
+
+
+def test_stdin_reads_pyproject_of_the_working_folder(tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.mllint]\nsensitive-columns = ["income"]\n')
+    out, _ = flake8(tmp_path, "--select=ML", "-", "--stdin-display-name", "sens.py", stdin=SENSITIVE)
+    assert ml(out) == [("sens.py", 4, 1, "ML201")]
 
 
 def test_flake8_option_overrides_pyproject_sensitive_columns(tmp_path):
