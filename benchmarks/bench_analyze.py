@@ -1,4 +1,4 @@
-"""Time ``mllint.analyze`` against LibCST's bare parse of the same files.
+"""Time ``mllint.analyze`` plus the rules against LibCST's bare parse of the same files.
 
 Why side by side: the budget in DESIGN.md is relative ("whole analysis at most
 1.5x the bare parse"), and absolute times move with the machine. Both are
@@ -38,6 +38,10 @@ import libcst as cst
 os.environ.setdefault("MLLINT_DEBUG", "1")
 
 from mllint import analyze  # noqa: E402
+from mllint.checker import check_analysis  # noqa: E402
+from mllint.settings import Settings  # noqa: E402
+
+SETTINGS = Settings()
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE / "corpus/sklearn-doc/usr/share/doc/python-sklearn-doc/examples"
@@ -64,6 +68,7 @@ class Figures:
     with_error: int = 0
     with_plan: int = 0
     over_budget: int = 0          # analyze gave up part-way (its own time/step budget)
+    findings: int = 0             # rule findings (default settings)
     slowest: list[tuple[float, str]] = field(default_factory=list)
 
     @property
@@ -108,6 +113,7 @@ def time_analyze(data: bytes, path: str, fig: Figures, crashes: list[str]) -> fl
     start = time.perf_counter()
     try:
         result = analyze(data, path=path)
+        findings = check_analysis(result, SETTINGS)   # the whole job, as flake8 runs it
     except Exception:
         elapsed = time.perf_counter() - start
         fig.crashed += 1
@@ -118,6 +124,7 @@ def time_analyze(data: bytes, path: str, fig: Figures, crashes: list[str]) -> fl
     fig.with_plan += len(result.plan) > 0
     fig.parsed_by_analyze += result.module is not None
     fig.over_budget += any("budget exceeded" in note for note in result.notes)
+    fig.findings += len(findings)
     return elapsed
 
 
@@ -180,7 +187,7 @@ def report(fig: Figures) -> None:
           f"ratio {fig.ratio_of_parsed:.2f}")
     print(f"  crashed {fig.crashed}, over {SLOW_SECONDS:g} s {fig.over_1s}, "
           f".error {fig.with_error}, with plan nodes {fig.with_plan}, "
-          f"budget exceeded {fig.over_budget}")
+          f"budget exceeded {fig.over_budget}, findings {fig.findings}")
     for seconds, path in fig.slowest:
         print(f"  slow {seconds:.3f} s  {path}")
 

@@ -29,7 +29,7 @@ from .imports import bind_import, bind_import_from
 from .scope import Scope, join_vars
 
 MAX_CALL_DEPTH = 3          # context depth for user functions
-MAX_UNROLL = 24             # loops over known sequences run per element while the nest's product stays below
+MAX_UNROLL = 16             # loops over known sequences run per element while the nest's product stays below
 MAX_COMPREHENSION = 256
 
 
