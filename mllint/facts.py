@@ -127,6 +127,11 @@ class PlanFacts:
         trained = fit.rows.origins if fit is not None and fit.rows is not None else ()
         return [o for o in rows.origins if not any(t.covers(o) for t in trained)]
 
+    def in_cv_fold(self, origin: Origin) -> bool:
+        """Rows picked by cross-validation fold indices (``X[test_idx]`` in a ``kf.split`` loop)."""
+        return any(self.plan.node(step).details.get("cross_validation") for step, _ in origin.path
+                   if step in self.plan.graph)
+
     def test_like(self, origin: Origin) -> bool:
         return any(side == "test" or (side == "rows" and self.split_like_selection(step))
                    for step, side in origin.path)

@@ -93,7 +93,9 @@ print(model.score(X_train, y_train), model.score(X_test, y_test))
                            and node.details.get("replace")))
             if not duplicates:
                 continue
-            splits = [d for d in facts.descendants(node) if d.operator is Operator.TRAIN_TEST_SPLIT]
+            splits = [d for d in facts.descendants(node)
+                      if d.operator is Operator.TRAIN_TEST_SPLIT or facts.split_like_selection(d.id)
+                      or (d.operator is Operator.SCORE and d.details.get("cross_validation"))]
             if not splits:
                 continue
             site = node.details.get("call_site") or node.details.get("site")

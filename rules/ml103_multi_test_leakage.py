@@ -82,7 +82,8 @@ print(best.score(X_test, y_test))
             fit = facts.fit_before(evaluation)
             if fit is None or not fit.node.in_loop:
                 continue
-            held = facts.unseen(evaluation.rows, fit)
+            # cross-validation folds test different rows on every pass: that is not test-set reuse
+            held = [o for o in facts.unseen(evaluation.rows, fit) if not facts.in_cv_fold(o)]
             if not held:
                 continue
             if self._untouched_hold_out(facts, evaluations, held):

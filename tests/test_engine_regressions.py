@@ -191,7 +191,6 @@ def test_read_sql_query_is_not_a_path(tmp_path):
 
 
 # 16. KFold.split / cross-validation folds: rows selected by fold indices carry a 'fold' step.
-@pytest.mark.xfail(strict=True, reason='KFold.split folds are not modelled as provenance steps yet')
 def test_kfold_split_rows_carry_fold_provenance(tmp_path):
     a = run(tmp_path, PD + """
 from sklearn.model_selection import KFold

@@ -189,6 +189,21 @@ class UserFunction(Value):
 
 
 @dataclass(frozen=True, slots=True)
+class FoldIndex(Value):
+    """Row indices of one side of a cross-validation fold (``for tr, te in kf.split(X)``)."""
+
+    split_id: int
+    side: str
+
+
+@dataclass(frozen=True, slots=True)
+class Folds(Value):
+    """What ``splitter.split(X)`` returns: an unknown number of (train, test) index pairs."""
+
+    split_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Prediction(Value):
     """Output of predict / predict_proba: the rows it was computed on and the model."""
 

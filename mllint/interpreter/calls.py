@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Ref, Seq, Statistic,
+from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, FoldIndex, Folds, GroupBy, Lambda, Ref,
+                              Seq, Statistic,
                               UserFunction, Value, join)
 from ..domains.provenance import Provenance
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
@@ -276,6 +277,8 @@ class CallEvaluator(PandasCalls, SklearnCalls):
             return GroupBy(base.data, base.keys, tuple(names) if names is not None else None)
         if isinstance(base, Estimator):
             return self.estimator_getitem(base, key)
+        if isinstance(base, Statistic):   # df["x"].mode()[0], stats["mean"]: still that statistic
+            return base
         if isinstance(base, (Seq, Const)) and isinstance(key, Const) and isinstance(key.value, int):
             if isinstance(base, Seq):
                 try:
@@ -361,6 +364,17 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         return TOP
 
     # -- iteration -------------------------------------------------------------------------
+    def element(self, value: Value) -> Value:
+        """A representative element of an iterable of unknown length (the loop runs once on it)."""
+        if isinstance(value, Folds):
+            return Seq((FoldIndex(value.split_id, "train"), FoldIndex(value.split_id, "test")), "tuple")
+        if isinstance(value, Seq) and value.items and value.kind != "slice":
+            result = value.items[0]
+            for item in value.items[1:]:
+                result = join(result, item)
+            return result
+        return TOP
+
     def iterate(self, value: Value) -> list[Value] | None:
         """The elements a ``for`` loop / unpacking would see, when known."""
         if isinstance(value, Seq) and value.kind != "slice":

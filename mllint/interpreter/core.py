@@ -277,7 +277,8 @@ class Interpreter:
             self.exec_block(_block_body(orelse.body), ast_else, scope)
 
     def _exec_for(self, stmt: cst.For, ast_stmt, scope: Scope) -> None:
-        iterable = self.calls.iterate(self.eval(stmt.iter, scope))
+        iterated = self.eval(stmt.iter, scope)
+        iterable = self.calls.iterate(iterated)
         ast_body = ast_stmt.body if isinstance(ast_stmt, (ast.For, ast.AsyncFor)) else None
         body = _block_body(stmt.body)
         if iterable is not None and self.unroll_factor * max(len(iterable), 1) <= MAX_UNROLL:
@@ -292,18 +293,18 @@ class Interpreter:
                 self.loop_depth -= 1
                 self.unroll_factor = saved_factor
         else:
-            self._exec_loop_once(stmt.target, body, ast_body, scope, stmt.iter)
+            self._exec_loop_once(stmt.target, body, ast_body, scope, stmt.iter, self.calls.element(iterated))
         if stmt.orelse is not None:
             self.exec_block(_block_body(stmt.orelse.body),
                             ast_stmt.orelse if isinstance(ast_stmt, (ast.For, ast.AsyncFor)) else None, scope)
 
-    def _exec_loop_once(self, target, body, ast_body, scope: Scope, origin) -> None:
+    def _exec_loop_once(self, target, body, ast_body, scope: Scope, origin, element: Value = TOP) -> None:
         """Zero or more iterations: run the body once in loop mode and join with the entry state."""
         before = scope.snapshot()
         self.loop_depth += 1
         try:
             if target is not None:
-                self.assign(target, TOP, scope, origin)
+                self.assign(target, element, scope, origin)
             try:
                 self.exec_block(body, ast_body, scope)
             except _Return:

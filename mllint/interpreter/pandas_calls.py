@@ -17,7 +17,8 @@ import libcst as cst
 from ..data_headers import read_header
 from ..domains.provenance import Provenance
 from ..domains.schema import Column, Schema, UNKNOWN_SCHEMA, concat_schemas, merge_schemas
-from ..domains.values import (TOP, Accessor, Const, Data, DictV, GroupBy, Lambda, Seq, Statistic, UserFunction,
+from ..domains.values import (TOP, Accessor, Const, Data, DictV, FoldIndex, GroupBy, Lambda, Seq, Statistic,
+                              UserFunction,
                               Value)
 from ..knowledge.pandas_stubs import ResultKind, has_inplace, result_kinds
 from ..knowledge.pandas_ops import (FRAME_METHODS, GROUPBY_AGGREGATIONS, NUMPY_FUNCTIONS, PANDAS_FUNCTIONS,
@@ -48,6 +49,9 @@ class PandasCalls:
                         data.stats)
         if attr in ("loc", "iloc", "str", "dt", "cat"):
             return Accessor(data, attr)
+        if attr == "index":   # df.drop(df[df.age < 18].index): the rows a selection picked
+            reads = frozenset().union(*(n.details.get("reads", frozenset()) for n in data.nodes))
+            return Data("array", data.nodes, UNKNOWN_SCHEMA, data.prov, None, reads, False, ())
         if attr == "T":
             return Data(data.kind, data.nodes, UNKNOWN_SCHEMA, None, None, lineage_of(data), False, data.stats)
         if data.kind == "frame":
@@ -172,8 +176,13 @@ class PandasCalls:
         prov = parts[0].prov
         for part in parts[1:]:
             prov = prov.union(part.prov) if prov is not None else None
+        # rows of the same source stacked twice (df with a subset of itself): duplication
+        duplicates = not by_columns and any(
+            a.prov is not None and b.prov is not None and a.prov.covers_any(b.prov)
+            for i, a in enumerate(parts) for b in parts[i + 1:])
         node_ = self.emit(Operator.CONCATENATION, "concat (columns)" if by_columns else "concat", parents_of(*parts),
-                          node, mlinspect=False, schema=schema)
+                          node, mlinspect=False, schema=schema, duplicates_rows=duplicates,
+                          call_site=self.it.site(node))
         return Data("frame", (node_,), schema, prov, None, frozenset().union(*(lineage_of(p) for p in parts)),
                     False, stats_of(*parts))
 
@@ -324,10 +333,13 @@ class PandasCalls:
         if name in ("dropna", "drop_duplicates"):
             subset = const_strings(kwargs.get("subset", TOP))
             reads = data.schema.lineage_of(subset) if subset is not None else frozenset()
+        elif name == "drop" and isinstance(arg(args, kwargs, 0, "labels") or kwargs.get("index"), Data):
+            reads = (arg(args, kwargs, 0, "labels") or kwargs.get("index")).reads
         elif name in ("nlargest", "nsmallest"):
             ordered_by = const_strings(arg(args, kwargs, 1, "columns") or TOP)
             reads = data.schema.lineage_of(ordered_by) if ordered_by is not None else frozenset()
-        node_ = self.emit(Operator.SELECTION, name, parents_of(data), node,
+        dropped = arg(args, kwargs, 0, "labels") or kwargs.get("index") if name == "drop" else None
+        node_ = self.emit(Operator.SELECTION, name, parents_of(data, dropped), node,
                           mlinspect=(name == "dropna" and data.kind == "frame" and self._mlinspect_ok(kwargs)),
                           reads=reads, filter=name, replace=is_true(kwargs.get("replace")),
                           schema=data.schema)
@@ -650,19 +662,19 @@ class PandasCalls:
                 schema = data.schema.project(names)
                 node_.schema = schema
                 return self._derived(data, node_, schema)
-            if isinstance(key, Data):
-                return self._select_rows(data, key, node, None, mlinspect=key.kind == "series")
+            if isinstance(key, (Data, FoldIndex)):
+                return self._select_rows(data, key, node, None, mlinspect=isinstance(key, Data) and key.kind == "series")
             if isinstance(key, Seq) and key.kind == "slice":
                 return self._select_rows(data, key, node, None, mlinspect=False)
             return Data("frame", data.nodes, UNKNOWN_SCHEMA, data.prov, None, lineage_of(data), False, data.stats)
         if data.kind == "series":
-            if isinstance(key, Data) or (isinstance(key, Seq) and key.kind == "slice"):
+            if isinstance(key, (Data, FoldIndex)) or (isinstance(key, Seq) and key.kind == "slice"):
                 return self._select_rows(data, key, node, None, mlinspect=False)
             return Statistic("element", data.prov, data.reads, self.it.site(node)) if isinstance(key, Const) else TOP
         # ndarray indexing: rows and/or columns of the same rows
         if isinstance(key, Seq) and key.kind == "slice":
             return self._select_rows(data, key, node, None, mlinspect=False)
-        if isinstance(key, Data):
+        if isinstance(key, (Data, FoldIndex)):
             return self._select_rows(data, key, node, None, mlinspect=False)
         if isinstance(key, Seq) and key.kind == "tuple" and key.items and not _is_full_slice(key.items[0]):
             return self._select_rows(data, key.items[0], node, None, mlinspect=False)
@@ -670,6 +682,9 @@ class PandasCalls:
 
     def _select_rows(self, data: Data, key: Value, node: cst.CSTNode, description: str | None, *,
                      mlinspect: bool) -> Data:
+        if isinstance(key, FoldIndex):   # X[train_idx] inside `for train_idx, test_idx in kf.split(X)`
+            prov = data.prov.split(key.split_id, key.side) if data.prov is not None else None
+            return self._derived(data, None, prov=prov)
         if isinstance(key, Seq) and key.kind == "slice":
             bounds = tuple(python_value(b) for b in key.items)
             node_ = self.emit(Operator.SELECTION, description or f"slice {_slice_text(bounds)}", parents_of(data),

@@ -16,7 +16,7 @@ import libcst as cst
 
 from ..domains.provenance import Provenance
 from ..domains.schema import UNKNOWN_SCHEMA
-from ..domains.values import TOP, Const, Data, DictV, Estimator, Seq, Statistic, Value
+from ..domains.values import TOP, Const, Data, DictV, Estimator, Folds, Seq, Statistic, Value
 from ..knowledge.display_names import MLINSPECT_COLUMN_PRESERVING, display_name, mlinspect_name
 from ..knowledge.sklearn_api import lookup_class, lookup_function
 from ..model import Operator
@@ -124,8 +124,11 @@ class SklearnCalls:
             return self.predict(estimator, X, node, name)
         if name == "fit_resample":
             return self.resample(estimator, X, y, node)
-        if name == "split":
-            return TOP
+        if name == "split" and "splitter" in estimator.kinds:
+            # cross-validation folds: indexing with their indices narrows the rows to one side
+            split = self.emit(Operator.TRAIN_TEST_SPLIT, f"{estimator.class_name}.split", parents_of(X), node,
+                              mlinspect=False, side="folds", cross_validation=True)
+            return Folds(split.id)
         if name in ("set_params", "set_output"):
             return estimator
         if name == "inverse_transform":
@@ -344,10 +347,11 @@ class SklearnCalls:
         labels = self.emit(Operator.TEST_LABELS, None, parents_of(y), node, mlinspect=visible,
                            columns=columns_of(y) if y is not None else ["array"], estimator=final)
         parents = ([final.estimator_node] if final.estimator_node is not None else []) + [test, labels]
-        self.emit(Operator.SCORE, display_name(final.class_name), parents, node, mlinspect=visible, columns=[],
+        score_node = self.emit(Operator.SCORE, display_name(final.class_name), parents, node, mlinspect=visible, columns=[],
                   estimator=final, evaluated=features.prov if isinstance(features, Data) else None,
                   input_nodes=parents_of(X), **_feature_facts(features))
-        return Statistic("score", features.prov if isinstance(features, Data) else None, frozenset(), None)
+        return Statistic("score", features.prov if isinstance(features, Data) else None, frozenset(), score_node,
+                         None, False)
 
     def resample(self, estimator: Estimator, X: Value | None, y: Value | None, node: cst.Call) -> Value:
         modules = estimator.info.modules if estimator.info is not None else ()
