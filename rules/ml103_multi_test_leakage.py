@@ -57,6 +57,19 @@ for name, model in models.items():
     print(name, model.score(X_test, y_test))  # error
 """,
     )
+    invalid += (
+        """\
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+df = pd.read_csv("churn.csv")
+X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="churn"), df["churn"])
+logreg = LogisticRegression().fit(X_train, y_train)
+forest = RandomForestClassifier().fit(X_train, y_train)
+best = logreg if logreg.score(X_test, y_test) > forest.score(X_test, y_test) else forest  # error
+""",
+    )
     valid = (
         """\
 import pandas as pd
@@ -76,6 +89,7 @@ print(best.score(X_test, y_test))
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         evaluations = [e for e in facts.evaluations if e.kind in ("score", "metric")]
+        yield from self._compared_candidates(ctx, evaluations)
         for evaluation in evaluations:
             if not evaluation.in_loop:
                 continue
@@ -93,6 +107,30 @@ print(best.score(X_test, y_test))
                        f"to the test set; use a validation split or cross-validation")
             yield self.finding(ctx, facts.statement_span(evaluation.site), message,
                                [(fit.site, "candidate fit in the loop")])
+
+    def _compared_candidates(self, ctx: RuleContext, evaluations) -> Iterator[Finding]:
+        """Outside loops: several models scored on the same test rows and their scores compared."""
+        facts = ctx.facts
+        by_site: dict = {}
+        for evaluation in evaluations:
+            site = evaluation.node.details.get("compared_at")
+            fit = facts.fit_before(evaluation)
+            if site is None or fit is None or evaluation.in_loop:
+                continue
+            held = tuple(sorted((o for o in facts.unseen(evaluation.rows, fit) if not facts.in_cv_fold(o)),
+                                key=lambda o: (o.source, o.path)))
+            if held:
+                by_site.setdefault((id(site.node), held), []).append((evaluation, site))
+        for group in by_site.values():
+            models = {id(e.estimator) for e, _ in group}
+            if len(models) < 2:
+                continue
+            evaluation, site = group[0]
+            message = (f"the scores of {len(models)} candidate models on the same test rows "
+                       f"{facts.name_of(evaluation.inputs)} are compared here to choose among them: the test set "
+                       f"becomes part of model selection; compare on a validation split or with cross-validation")
+            yield self.finding(ctx, facts.statement_span(site), message,
+                               [(e.site, "candidate scored on the test rows") for e, _ in group])
 
     @staticmethod
     def _untouched_hold_out(facts, evaluations, held) -> bool:

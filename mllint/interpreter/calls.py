@@ -18,7 +18,7 @@ from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, Fold
                               UserFunction, Value, join)
 from ..domains.provenance import Provenance
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
-from ..model import Operator
+from ..model import Operator, PlanNode
 from .data_ops import const_strings, lineage_of, parents_of, stats_of
 from .pandas_calls import PandasCalls
 from .sklearn_calls import SklearnCalls
@@ -179,6 +179,8 @@ class CallEvaluator(PandasCalls, SklearnCalls):
             if not columns or any(c is None for c in columns):
                 return TOP
             return Seq(tuple(Seq(tuple(row), "tuple") for row in zip(*columns)))
+        if name in ("max", "min", "sorted") and first is not None:
+            self.compared_scores([first] + args[1:] + list(kwargs.values()), node)
         if name in ("str", "int", "float", "bool", "len", "abs", "round", "min", "max") and first is not None:
             if isinstance(first, Const):
                 try:
@@ -351,7 +353,23 @@ class CallEvaluator(PandasCalls, SklearnCalls):
             return value
         return TOP
 
+    def compared_scores(self, values: list[Value], node: cst.CSTNode) -> None:
+        """Scores compared with each other (``max(scores)``, ``s1 > s2``): candidates are being chosen."""
+        scores: list[Statistic] = []
+        for value in values:
+            items = value.items if isinstance(value, Seq) else (
+                value.values if isinstance(value, DictV) else (value,))
+            scores.extend(v for v in items if isinstance(v, Statistic) and isinstance(v.origin, PlanNode)
+                          and v.origin.operator is Operator.SCORE)
+        if len(scores) < 2 and not (scores and self.it.loop_depth):
+            return
+        site = self.it.site(node)
+        for score in scores:
+            score.origin.details.setdefault("compared_at", site)
+
     def compare(self, left: Value, op: str, right: Value, node: cst.CSTNode | None = None) -> Value:
+        if isinstance(left, Statistic) and isinstance(right, Statistic) and node is not None:
+            self.compared_scores([left, right], node)
         if isinstance(left, Data) or isinstance(right, Data):
             return self.data_compare(left, right, node if op in ("Equal", "NotEqual") else None)
         if isinstance(left, Const) and isinstance(right, Const):

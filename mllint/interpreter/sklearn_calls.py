@@ -427,9 +427,10 @@ class SklearnCalls:
     def _sk_metric(self, function, args, kwargs, node) -> Value:
         y_true = args[0] if args else None
         y_pred = args[1] if len(args) > 1 else None
-        self.emit(Operator.SCORE, function.name, parents_of(y_true, y_pred), node, mlinspect=False, metric=True,
-                  evaluated=y_true.prov if isinstance(y_true, Data) else None)
-        return Statistic(function.name, y_true.prov if isinstance(y_true, Data) else None, frozenset(), None)
+        score = self.emit(Operator.SCORE, function.name, parents_of(y_true, y_pred), node, mlinspect=False,
+                          metric=True, evaluated=y_true.prov if isinstance(y_true, Data) else None)
+        return Statistic(function.name, y_true.prov if isinstance(y_true, Data) else None, frozenset(), score,
+                         None, False)
 
     def _sk_resample(self, function, args, kwargs, node) -> Value:
         replace = kwargs.get("replace", Const(True) if function.name == "resample" else Const(False))
