@@ -18,7 +18,7 @@ import libcst as cst
 from .config import DEFAULT_CONFIG, Config
 from .domains.values import Value
 from .interpreter.core import Budget, Interpreter
-from .model import Plan
+from .model import Operator, Plan
 from .positions import PositionIndex
 from .source import SourceError, SourceText, load_source
 
@@ -78,8 +78,19 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
         return Analysis(plan, text, error=f"cannot parse: {type(exc).__name__}")
     lines = code.split("\n")
     positions = PositionIndex(lines, module.default_indent)
-    interpreter = Interpreter(plan, positions, path=path or text.path, config=config,
-                              budget=Budget(seconds=config.max_seconds))
+    budget = Budget(seconds=config.max_seconds)
+    plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget, {})
+    if interpreter.discovered and _has_models(plan) and not interpreter.notes:
+        # Columns the code reads from sources of unknown schema exist in those sources: run
+        # again with them known, so that `X = df.drop(columns=["id"])` shows it still holds them.
+        plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget,
+                                            interpreter.discovered)
+    return Analysis(plan, text, env, interpreter.notes, None, module)
+
+
+def _interpret(module, ast_module, positions, path, config, budget, known_columns):
+    plan = Plan()
+    interpreter = Interpreter(plan, positions, path=path, config=config, budget=budget, known_columns=known_columns)
     env: dict[str, Value] = {}
     try:
         scope = interpreter.run_module(module, ast_module)
@@ -90,7 +101,11 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
         if os.environ.get("MLLINT_DEBUG"):
             raise
         interpreter.notes.append(f"internal error ({type(exc).__name__}: {exc}); the rest is treated as unknown")
-    return Analysis(plan, text, env, interpreter.notes, None, module)
+    return plan, interpreter, env
+
+
+def _has_models(plan: Plan) -> bool:
+    return any(node.operator is Operator.ESTIMATOR for node in plan.nodes())
 
 
 def _parse_ast(code: str) -> tuple[ast.Module | None, str | None]:

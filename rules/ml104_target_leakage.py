@@ -58,7 +58,7 @@ rf = RandomForestRegressor().fit(df.drop(columns=["charges"]), df["charges"])
 import pandas as pd
 from sklearn.ensemble import RandomForestRegressor
 df = pd.read_csv("insurance.csv")
-rf = RandomForestRegressor().fit(df, df["charges"])
+rf = RandomForestRegressor().fit(df.iloc[:, :-1], df["charges"])   # unknown columns: nothing to say
 """,
     )
 

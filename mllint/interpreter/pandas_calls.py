@@ -59,10 +59,28 @@ class PandasCalls:
                 return Seq(tuple(Const(n) for n in data.schema.names)) if not data.schema.open else TOP
             if attr in data.schema.names or (data.schema.open and attr not in FRAME_METHODS
                                                and attr not in _DATA_ATTRS_TOP and not attr.startswith("_")):
+                self.discover(data, [attr])
                 return series_of(data, attr)   # df.col: mlinspect records no node
         if data.kind == "series" and attr == "name" and data.name is not None:
             return Const(data.name)
         return TOP
+
+    def discover(self, data: Data, names: list[str]) -> None:
+        """Reading ``df["c"]`` from a frame of unknown columns proves its source has a column ``c``.
+
+        Recorded per data-source call when the rows come from one source only; ``analyze``
+        runs a second pass in which those sources start with these columns (still open).
+        """
+        if not data.schema.open or data.prov is None:
+            return
+        missing = [n for n in names if data.schema.get(n) is None]
+        sources = {o.source for o in data.prov.origins}
+        if not missing or len(sources) != 1:
+            return
+        source = self.it.plan.node(next(iter(sources)))
+        call = source.details.get("source_call")
+        if call is not None:
+            self.it.discovered.setdefault(id(call), set()).update(missing)
 
     # -- pandas functions --------------------------------------------------------------
     def call_pandas(self, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
@@ -105,8 +123,12 @@ class PandasCalls:
         description = path.replace("\\", "/").split("/")[-1] if path is not None else (
             None if name == "read_csv" else name)
         schema = self.source_schema(name, path, args, kwargs)
+        if schema.open:   # columns the code is known to use (second pass of analyze): they exist
+            for column in self.it.known_columns.get(id(node), ()):
+                if schema.get(column) is None:
+                    schema = schema.with_column(column, frozenset((column,)))
         node_ = self.emit(Operator.DATA_SOURCE, description, [], node, mlinspect=(name == "read_csv"),
-                          function=name, path=path, schema=schema)
+                          function=name, path=path, schema=schema, source_call=node)
         node_.schema = schema
         return Data("frame", (node_,), schema, Provenance.of_source(node_.id))
 
@@ -656,6 +678,7 @@ class PandasCalls:
         if data.kind == "frame":
             names = const_strings(key)
             if names is not None and not (isinstance(key, Seq) and key.kind == "tuple"):
+                self.discover(data, names)
                 node_ = self.emit(Operator.PROJECTION, f"to {names}", parents_of(data), node, columns=names)
                 if isinstance(key, Const):
                     return series_of(data, names[0], (node_,))
