@@ -28,6 +28,66 @@ def _explain(args: argparse.Namespace) -> int:
     return 0 if not analysis.error else 2
 
 
+def _codes(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    codes = tuple(c.strip().upper() for c in text.split(",") if c.strip())
+    for code in codes:
+        if not (code.startswith("ML") and (code == "ML" or code[2:].isdigit())):
+            raise ValueError(f"{code!r} is not an ML rule code or prefix")
+    return codes
+
+
+def _check(args: argparse.Namespace) -> int:
+    import os
+
+    from .check_command import ResultCache, check_file, discover, progress_bar, run_checks
+    from .output import render
+    from .settings import ConfigError, find_pyproject, load_settings
+
+    try:
+        settings = load_settings(os.getcwd())
+        per_file = tuple(settings.per_file_ignores)
+        for entry in args.per_file_ignores or ():
+            pattern, _, codes = entry.rpartition(":")
+            if not pattern:
+                raise ValueError(f"--per-file-ignores expects GLOB:CODES, got {entry!r}")
+            per_file += ((pattern, _codes(codes) or ()),)
+        settings = settings.with_overrides(
+            select=_codes(args.select), ignore=_codes(args.ignore), extend_select=_codes(args.extend_select),
+            per_file_ignores=per_file,
+            exclude=tuple(args.exclude.split(",")) if args.exclude else None,
+            extend_exclude=tuple(settings.extend_exclude) + tuple(args.extend_exclude.split(","))
+            if args.extend_exclude else None)
+    except (ConfigError, ValueError) as exc:
+        print(f"mllint: {exc}", file=sys.stderr)
+        return 2
+    pyproject = find_pyproject(os.getcwd())
+    root = os.path.dirname(pyproject) if pyproject else os.getcwd()
+    paths = args.paths or ["."]
+    if paths == ["-"]:
+        name = args.stdin_filename or "stdin.py"
+        reports = [check_file(name, settings, sys.stdin.buffer.read())]
+    else:
+        missing = [p for p in paths if not os.path.exists(p)]
+        if missing:
+            print(f"mllint: no such file or folder: {missing[0]}", file=sys.stderr)
+            return 2
+        files = list(discover(paths, settings))
+        cache = None if args.no_cache else ResultCache(root, settings)
+        show = progress_bar() if sys.stderr.isatty() and len(files) > 20 and args.output_format == "text" else None
+        reports = run_checks(files, settings, jobs=args.jobs or os.cpu_count() or 1, cache=cache, progress=show)
+    for report in reports:
+        if report.error:
+            print(f"{report.path}: error: {report.error}", file=sys.stderr)
+    output = render(args.output_format, reports, root=root,
+                    colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    if output:
+        print(output)
+    problems = any(r.findings or r.error for r in reports)
+    return 0 if args.exit_zero or not problems else 1
+
+
 def _rules(args: argparse.Namespace) -> int:
     from .rules import all_rules
 
@@ -56,10 +116,28 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+CACHE_HINT = ".mllint_cache"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mllint", description=__doc__)
     parser.add_argument("--version", action="version", version=f"mllint {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="check files and folders (default: the current folder)")
+    check.add_argument("paths", nargs="*", help="files or folders; - reads one file from standard input")
+    check.add_argument("--output-format", choices=["text", "json", "sarif", "github"], default="text")
+    check.add_argument("--select", help="comma-separated rule codes or prefixes to run (replaces the config)")
+    check.add_argument("--ignore", help="comma-separated rule codes or prefixes to skip")
+    check.add_argument("--extend-select", help="rule codes or prefixes to run in addition (e.g. ML203)")
+    check.add_argument("--per-file-ignores", action="append", metavar="GLOB:CODES",
+                       help="ignore codes in files matching a glob, e.g. 'tests/*:ML1' (repeatable)")
+    check.add_argument("--exclude", help="comma-separated globs replacing the default excludes")
+    check.add_argument("--extend-exclude", help="comma-separated globs excluded in addition")
+    check.add_argument("--stdin-filename", help="the name of the file read from standard input (with -)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: the CPU count)")
+    check.add_argument("--no-cache", action="store_true", help=f"do not read or write {CACHE_HINT}")
+    check.set_defaults(handler=_check)
     explain = sub.add_parser("explain", help="show the logical plan of a pandas / scikit-learn script or notebook")
     explain.add_argument("file", help="a .py or .ipynb file")
     explain.add_argument("--format", choices=["text", "json", "dot", "mermaid", "mlinspect"], default="text")

@@ -1,0 +1,183 @@
+"""Output formats of ``mllint check``: text, json, sarif (2.1.0), github workflow commands."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import Iterable
+
+from . import __version__
+from .check_command import FileReport, FindingReport, Location
+
+INFORMATION_URI = "https://pypi.org/project/mllint-plan/"
+_COLOURS = {"path": "\033[1m", "code": "\033[31m", "dim": "\033[2m", "reset": "\033[0m"}
+
+
+def _where(path: str, location: Location) -> str:
+    if location.cell is not None:
+        return f"{path}:cell {location.cell}:{location.cell_line}:{location.column}"
+    return f"{path}:{location.line}:{location.column}"
+
+
+def text(reports: list[FileReport], colour: bool = False) -> str:
+    """ruff-like: ``path:line:col: CODE message``, related places indented under it."""
+    c = _COLOURS if colour else {k: "" for k in _COLOURS}
+    out: list[str] = []
+    count = 0
+    for report in reports:
+        for finding in report.findings:
+            count += 1
+            out.append(f"{c['path']}{_where(report.path, finding.location)}{c['reset']}: "
+                       f"{c['code']}{finding.code}{c['reset']} {finding.message}")
+            for related in finding.related:
+                out.append(f"    {c['dim']}{_where(report.path, related.location)}: {related.message}{c['reset']}")
+    if count:
+        out.append(f"Found {count} finding{'s' if count != 1 else ''}.")
+    return "\n".join(out)
+
+
+def json_findings(reports: list[FileReport]) -> str:
+    from .rules import rule_by_code
+
+    items = []
+    for report in reports:
+        for finding in report.findings:
+            rule = rule_by_code(finding.code)
+            items.append({
+                "code": finding.code,
+                "message": finding.message,
+                "severity": finding.severity,
+                "path": report.path,
+                "start_line": finding.location.line,
+                "start_column": finding.location.column,
+                "end_line": finding.location.end_line,
+                "end_column": finding.location.end_column,
+                "cell": finding.location.cell,
+                "cell_line": finding.location.cell_line,
+                "related": [{"path": report.path, "start_line": r.location.line,
+                             "start_column": r.location.column, "end_line": r.location.end_line,
+                             "end_column": r.location.end_column, "cell": r.location.cell,
+                             "cell_line": r.location.cell_line, "message": r.message} for r in finding.related],
+                "columns": finding.columns,
+                "rule": rule.name if rule else None,
+                "url": rule.url() if rule else None,
+            })
+    return json.dumps(items, indent=2)
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(reports: list[FileReport]) -> str:
+    """GitHub Actions workflow commands: annotations on the pull request."""
+    out = []
+    for report in reports:
+        for finding in report.findings:
+            loc = finding.location
+            level = "error" if finding.severity == "error" else "warning"
+            message = finding.message if loc.cell is None else f"cell {loc.cell}, line {loc.cell_line}: {finding.message}"
+            out.append(f"::{level} file={_escape_property(report.path)},line={loc.line},col={loc.column},"
+                       f"endLine={loc.end_line},endColumn={loc.end_column},"
+                       f"title={_escape_property(finding.code)}::{_escape_data(finding.code + ' ' + message)}")
+    return "\n".join(out)
+
+
+def _sarif_level(severity: str) -> str:
+    return {"error": "error", "warning": "warning"}.get(severity, "note")
+
+
+def _region(location: Location) -> dict:
+    return {"startLine": location.line, "startColumn": location.column, "endLine": location.end_line,
+            "endColumn": location.end_column}
+
+
+def _uri(path: str, root: str) -> str:
+    relative = os.path.relpath(os.path.abspath(path), root)
+    return relative.replace(os.sep, "/")
+
+
+def _fingerprint(code: str, uri: str, finding: FindingReport, occurrence: int) -> str:
+    """Stable across edits elsewhere in the file: rule, file, the line's text, and its occurrence."""
+    digest = hashlib.sha256(f"{code}\0{uri}\0{' '.join(finding.line_text.split())}".encode()).hexdigest()[:16]
+    return f"{digest}:{occurrence}"
+
+
+def sarif(reports: list[FileReport], root: str) -> str:
+    """SARIF 2.1.0 for GitHub code scanning: repo-relative URIs against %SRCROOT%, fingerprints."""
+    from .rules import all_rules
+
+    rules = list(all_rules())
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    descriptors = [{
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": " ".join(rule.what.split())},
+        "help": {"text": " ".join(rule.why.split()), "markdown": rule.documentation()},
+        "helpUri": rule.url(),
+        "defaultConfiguration": {"level": _sarif_level(rule.severity.value), "enabled": rule.default_enabled},
+        "properties": {"tags": ["machine-learning", rule.code[:3].lower() + "x"]},
+    } for rule in rules]
+    results = []
+    for report in reports:
+        uri = _uri(report.path, root)
+        seen: dict[str, int] = {}
+        for finding in report.findings:
+            key = f"{finding.code}{finding.line_text}"
+            seen[key] = seen.get(key, 0) + 1
+            message = finding.message if finding.location.cell is None else \
+                f"cell {finding.location.cell}, line {finding.location.cell_line}: {finding.message}"
+            result = {
+                "ruleId": finding.code,
+                "level": _sarif_level(finding.severity),
+                "message": {"text": message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                    "region": _region(finding.location)}}],
+                "partialFingerprints": {"primaryLocationLineHash": _fingerprint(finding.code, uri, finding,
+                                                                                seen[key])},
+            }
+            if finding.code in index:
+                result["ruleIndex"] = index[finding.code]
+            if finding.related:
+                result["relatedLocations"] = [{
+                    "id": number,
+                    "physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
+                                         "region": _region(related.location)},
+                    "message": {"text": related.message}} for number, related in enumerate(finding.related, 1)]
+            results.append(result)
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "mllint", "version": __version__, "semanticVersion": __version__,
+                                "informationUri": INFORMATION_URI, "rules": descriptors}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": _root_uri(root)}},
+            "results": results,
+        }],
+    }
+    return json.dumps(document, indent=2)
+
+
+def _root_uri(root: str) -> str:
+    path = os.path.abspath(root).replace(os.sep, "/")
+    return "file://" + (path if path.startswith("/") else "/" + path) + ("/" if not path.endswith("/") else "")
+
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+def render(kind: str, reports: Iterable[FileReport], *, root: str, colour: bool) -> str:
+    reports = list(reports)
+    if kind == "json":
+        return json_findings(reports)
+    if kind == "sarif":
+        return sarif(reports, root)
+    if kind == "github":
+        return github(reports)
+    return text(reports, colour)
