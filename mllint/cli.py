@@ -21,11 +21,39 @@ def _explain(args: argparse.Namespace) -> int:
     analysis = analyze(data, path=args.file)
     if analysis.error:
         print(f"mllint: {args.file}: {analysis.error}", file=sys.stderr)
-        if args.format != "mlinspect" and args.format != "json":
+        if args.format not in ("mlinspect", "json"):
             return 2
+    if args.format in ("svg", "png"):
+        from .render.graphviz import GraphvizMissing, render_image
+
+        try:
+            image = render_image(RENDERERS["dot"](analysis), args.format)
+        except GraphvizMissing as exc:
+            print(f"mllint: {exc}", file=sys.stderr)
+            return 2
+        if not args.output:
+            if sys.stdout.isatty():
+                print(f"mllint: --format {args.format} writes binary data: use --output FILE", file=sys.stderr)
+                return 2
+            sys.stdout.buffer.write(image)
+            return 0 if not analysis.error else 2
+        return _write(args.output, image) if not analysis.error else 2
     output = RENDERERS[args.format](analysis)
+    if args.output:
+        status = _write(args.output, (output + "\n").encode("utf-8"))
+        return status if not analysis.error else 2
     print(output)
     return 0 if not analysis.error else 2
+
+
+def _write(path: str, data: bytes) -> int:
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        print(f"mllint: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _codes(text: str | None) -> tuple[str, ...] | None:
@@ -140,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_check)
     explain = sub.add_parser("explain", help="show the logical plan of a pandas / scikit-learn script or notebook")
     explain.add_argument("file", help="a .py or .ipynb file")
-    explain.add_argument("--format", choices=["text", "json", "dot", "mermaid", "mlinspect"], default="text")
+    explain.add_argument("--format", choices=["text", "json", "dot", "mermaid", "mlinspect", "svg", "png"],
+                         default="text", help="svg and png need Graphviz's `dot` on PATH")
+    explain.add_argument("--output", "-o", help="write to this file instead of standard output")
     explain.set_defaults(handler=_explain)
     rules = sub.add_parser("rules", help="list every rule")
     rules.set_defaults(handler=_rules)
