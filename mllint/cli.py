@@ -136,6 +136,13 @@ def _rule(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lsp(args: argparse.Namespace) -> int:
+    from .lsp_server.server import main as serve
+
+    serve()
+    return 0
+
+
 def _docs(args: argparse.Namespace) -> int:
     from .docs import write_rule_docs
 
@@ -177,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     rule = sub.add_parser("rule", help="show one rule's documentation")
     rule.add_argument("code", help="a rule code, e.g. ML101")
     rule.set_defaults(handler=_rule)
+    lsp = sub.add_parser("lsp", help="run the language server on standard input/output")
+    lsp.set_defaults(handler=_lsp)
     docs = sub.add_parser("docs", help="write one Markdown page per rule (docs/rules/)")
     docs.add_argument("--output", default="docs/rules")
     docs.set_defaults(handler=_docs)

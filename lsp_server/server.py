@@ -1,0 +1,464 @@
+"""The mllint language server (pygls 2): diagnostics, hover, code actions, explain.
+
+Work is debounced per document and runs off the event loop on one worker
+thread; a result whose document version moved on is dropped.  Notebooks are
+analysed as a whole (cells joined) and their diagnostics published per cell.
+Everything that can fail is caught: a bad document or a bug of ours becomes a
+log line on stderr, never a dead server.
+"""
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from mllint import __version__
+from mllint.findings import Finding
+from mllint.settings import Settings
+
+from .documents import AnalysisCache, Snapshot, analyse_notebook, analyse_text, cell_position, lsp_range
+from .settings import EditorSettings, project_settings
+
+log = logging.getLogger("mllint.lsp")
+DEBOUNCE_SECONDS = 0.15
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z][0-9A-Z]*(?:[,\s]+[A-Z][0-9A-Z]*)*))?", re.IGNORECASE)
+
+
+def uri_to_path(uri: str) -> str | None:
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else None
+
+
+class MllintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "mllint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=types.NotebookDocumentSyncOptions(
+                notebook_selector=[types.NotebookDocumentFilterWithCells(
+                    cells=[types.NotebookCellLanguage(language="python")], notebook="jupyter-notebook")],
+                save=True))
+        self.cache = AnalysisCache()
+        self.editor = EditorSettings()
+        self.base_settings: Settings = Settings()
+        self.config_error: str | None = None
+        self.root: str | None = None
+        self.snapshots: dict[str, Snapshot] = {}
+        self.pending: dict[str, asyncio.Task] = {}
+        self.debounce = DEBOUNCE_SECONDS
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mllint-analysis")
+
+    # -- settings ------------------------------------------------------------------------
+    @property
+    def settings(self) -> Settings:
+        return self.editor.apply(self.base_settings)
+
+    def load_project(self, root: str | None) -> None:
+        self.root = root
+        self.base_settings, self.config_error = project_settings(root)
+        if self.config_error:
+            log.warning("%s", self.config_error)
+
+    # -- analysis ----------------------------------------------------------------------------
+    def schedule(self, uri: str, delay: float | None = None) -> None:
+        """(Re)start the debounced analysis of a text document or notebook."""
+        previous = self.pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self.pending[uri] = loop.create_task(self._analyse_later(uri, self.debounce if delay is None else delay))
+
+    async def _analyse_later(self, uri: str, delay: float) -> None:
+        try:
+            if delay:
+                await asyncio.sleep(delay)
+            await self.refresh(uri)
+        except asyncio.CancelledError:
+            pass
+        except Exception:   # pragma: no cover - never let a background task die loudly
+            log.exception("analysis of %s failed", uri)
+        finally:
+            if self.pending.get(uri) is asyncio.current_task():
+                self.pending.pop(uri, None)
+
+    async def refresh(self, uri: str) -> None:
+        """Analyse the document's current text and publish, unless it changed meanwhile."""
+        notebook = self.workspace.get_notebook_document(notebook_uri=uri)
+        if notebook is not None:
+            await self._refresh_notebook(uri, notebook)
+            return
+        if uri not in self.workspace.text_documents:
+            return
+        document = self.workspace.get_text_document(uri)
+        version = document.version
+        snapshot = await self.snapshot_of(uri)
+        current = self.workspace.text_documents.get(uri)
+        if current is None or current.version != version:
+            return   # stale: a newer edit is on its way
+        self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+            uri=uri, diagnostics=self.diagnostics(uri, snapshot), version=version))
+
+    async def snapshot_of(self, uri: str) -> Snapshot:
+        document = self.workspace.get_text_document(uri)
+        text, settings = document.source, self.settings
+        path = uri_to_path(uri) or uri
+        loop = asyncio.get_running_loop()
+        if not self.editor.enable:
+            snapshot = await loop.run_in_executor(self.worker, analyse_text, "", path, settings, self.cache)
+        else:
+            snapshot = await loop.run_in_executor(self.worker, analyse_text, text, path, settings, self.cache)
+        self.snapshots[uri] = snapshot
+        return snapshot
+
+    async def _refresh_notebook(self, uri: str, notebook: types.NotebookDocument) -> None:
+        version = notebook.version
+        cells = []
+        all_cells = []
+        for cell in notebook.cells:
+            document = self.workspace.text_documents.get(cell.document)
+            all_cells.append(cell.document)
+            if document is not None and cell.kind == types.NotebookCellKind.Code and \
+                    (document.language_id or "python") == "python":
+                cells.append((cell.document, document.source))
+        path = uri_to_path(uri) or uri
+        loop = asyncio.get_running_loop()
+        if self.editor.enable:
+            snapshot = await loop.run_in_executor(self.worker, analyse_notebook, cells, path, self.settings,
+                                                  self.cache)
+        else:
+            snapshot = await loop.run_in_executor(self.worker, analyse_notebook, [], path, self.settings, self.cache)
+            snapshot.cell_uris = [c for c, _ in cells]
+        current = self.workspace.get_notebook_document(notebook_uri=uri)
+        if current is None or current.version != version:
+            return
+        self.snapshots[uri] = snapshot
+        by_cell: dict[str, list[types.Diagnostic]] = {cell_uri: [] for cell_uri in all_cells}
+        for cell_uri, diagnostic in self.notebook_diagnostics(snapshot):
+            by_cell.setdefault(cell_uri, []).append(diagnostic)
+        for cell_uri, diagnostics in by_cell.items():
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell_uri,
+                                                                                  diagnostics=diagnostics))
+
+    # -- diagnostics ----------------------------------------------------------------------------
+    def diagnostics(self, uri: str, snapshot: Snapshot) -> list[types.Diagnostic]:
+        document = self.workspace.get_text_document(uri)
+        lines = document.source.split("\n")
+        codec = document.position_codec
+
+        def to_range(span) -> types.Range:
+            return lsp_range(lines, codec, (span.start_line - 1, span.start_col), (span.end_line - 1, span.end_col))
+
+        return [self._diagnostic(f, to_range, lambda span: (uri, to_range(span))) for f in snapshot.findings]
+
+    def notebook_diagnostics(self, snapshot: Snapshot) -> list[tuple[str, types.Diagnostic]]:
+        source = snapshot.analysis.source
+        out = []
+
+        def place(span) -> tuple[str, types.Range] | None:
+            start = cell_position(source, span.start_line)
+            if start is None or start[0] >= len(snapshot.cell_uris):
+                return None
+            cell_uri = snapshot.cell_uris[start[0]]
+            document = self.workspace.text_documents.get(cell_uri)
+            lines = document.source.split("\n") if document is not None else [""]
+            codec = document.position_codec if document is not None else self.workspace.position_codec
+            end_line = start[1] + (span.end_line - span.start_line)
+            return cell_uri, lsp_range(lines, codec, (start[1], span.start_col), (end_line, span.end_col))
+
+        for finding in snapshot.findings:
+            placed = place(finding.span)
+            if placed is None:
+                continue
+            diagnostic = self._diagnostic(finding, lambda span, p=placed: p[1], place)
+            out.append((placed[0], diagnostic))
+        return out
+
+    def _diagnostic(self, finding: Finding, to_range, place) -> types.Diagnostic:
+        from mllint.rules import rule_by_code
+
+        rule = rule_by_code(finding.code)
+        related = []
+        for item in finding.related:
+            where = place(item.span)
+            if where is not None:
+                related.append(types.DiagnosticRelatedInformation(types.Location(where[0], where[1]), item.message))
+        return types.Diagnostic(
+            range=to_range(finding.span),
+            message=finding.message,
+            severity=self.editor.severity_for(finding.code, finding.severity.value),
+            code=finding.code,
+            code_description=types.CodeDescription(href=rule.url()) if rule is not None else None,
+            source="mllint",
+            related_information=related or None,
+            data={"code": finding.code, "line": finding.span.start_line},
+        )
+
+    # -- hover ----------------------------------------------------------------------------------------
+    def hover(self, uri: str, position: types.Position) -> types.Hover | None:
+        snapshot, line_offset = self._snapshot_for(uri)
+        if snapshot is None:
+            return None
+        document = self.workspace.get_text_document(uri)
+        line = position.line + 1 + line_offset
+        for finding in snapshot.findings:
+            if finding.span.start_line <= line <= finding.span.end_line:
+                from mllint.rules import rule_by_code
+                rule = rule_by_code(finding.code)
+                body = f"**{finding.code}** {finding.message}"
+                if rule is not None:
+                    body += "\n\n---\n\n" + rule.documentation()
+                return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, body))
+        word = document.word_at_position(position)
+        if not word:
+            return None
+        from .hover import describe_value
+        text = describe_value(word, snapshot.analysis)
+        if text is None:
+            return None
+        return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text))
+
+    def _snapshot_for(self, uri: str) -> tuple[Snapshot | None, int]:
+        """The snapshot of a document, or of the notebook a cell belongs to (with the cell's line offset)."""
+        if uri in self.snapshots:
+            return self.snapshots[uri], 0
+        notebook = self.workspace.get_notebook_document(cell_uri=uri)
+        if notebook is None:
+            return None, 0
+        snapshot = self.snapshots.get(notebook.uri)
+        if snapshot is None or uri not in snapshot.cell_uris:
+            return None, 0
+        source = snapshot.analysis.source
+        index = snapshot.cell_uris.index(uri)
+        for cell in (source.cells if source is not None else ()):
+            if cell.code_cell == index + 1:
+                return snapshot, cell.first_line - 1
+        return None, 0
+
+    # -- code actions ----------------------------------------------------------------------------------
+    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        document = self.workspace.get_text_document(uri)
+        lines = document.source.split("\n")
+        actions: list[types.CodeAction] = []
+        for diagnostic in params.context.diagnostics:
+            if diagnostic.source != "mllint" or not isinstance(diagnostic.code, str):
+                continue
+            edit = suppress_edit(lines, diagnostic.range.start.line, diagnostic.code)
+            if edit is not None:
+                actions.append(types.CodeAction(
+                    title=f"Suppress {diagnostic.code} on this line", kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic], edit=types.WorkspaceEdit(changes={uri: [edit]})))
+            if diagnostic.code == "ML101" and uri in self.snapshots:
+                from .pipeline_fix import pipeline_fix
+                fixed = pipeline_fix(document.source, uri_to_path(uri), diagnostic.range.start.line + 1,
+                                     self.settings)
+                if fixed is not None:
+                    end = types.Position(len(lines) - 1, len(lines[-1]))
+                    actions.append(types.CodeAction(
+                        title="Fit the preprocessing inside a Pipeline on the training split",
+                        kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=True,
+                        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(
+                            types.Range(types.Position(0, 0), end), fixed)]})))
+        return actions
+
+    # -- explain ------------------------------------------------------------------------------------------
+    async def explain(self, uri: str) -> dict[str, str]:
+        from mllint.render import RENDERERS
+
+        snapshot, _ = self._snapshot_for(uri)
+        if snapshot is None and uri in self.workspace.text_documents:
+            snapshot = await self.snapshot_of(uri)
+        if snapshot is None:
+            raise ValueError(f"unknown document: {uri}")
+        return {"mermaid": RENDERERS["mermaid"](snapshot.analysis), "text": RENDERERS["text"](snapshot.analysis)}
+
+
+def suppress_edit(lines: list[str], line: int, code: str) -> types.TextEdit | None:
+    """Add ``code`` to the line's ``# noqa`` (or append one); None when it is already silenced."""
+    if not 0 <= line < len(lines):
+        return None
+    text = lines[line]
+    match = _NOQA.search(text)
+    if match is None:
+        end = len(text)
+        return types.TextEdit(types.Range(types.Position(line, end), types.Position(line, end)), f"  # noqa: {code}")
+    codes = match.group("codes")
+    if not codes:
+        return None   # a bare `# noqa` already silences everything
+    listed = [c for c in re.split(r"[,\s]+", codes.upper()) if c]
+    if any(code.startswith(c) for c in listed):
+        return None
+    start, end = match.span("codes")
+    return types.TextEdit(types.Range(types.Position(line, start), types.Position(line, end)),
+                          ", ".join(listed + [code]))
+
+
+server = MllintServer()
+
+
+@server.feature(types.INITIALIZE)
+def on_initialize(ls: MllintServer, params: types.InitializeParams) -> None:
+    root = None
+    if params.workspace_folders:
+        root = uri_to_path(params.workspace_folders[0].uri)
+    elif params.root_uri:
+        root = uri_to_path(params.root_uri)
+    elif params.root_path:
+        root = params.root_path
+    ls.load_project(root)
+    options = params.initialization_options
+    ls.editor = EditorSettings.from_client(options)
+    if isinstance(options, dict) and isinstance(options.get("debounce"), (int, float)):
+        ls.debounce = max(0.0, float(options["debounce"]))
+
+
+@server.feature(types.INITIALIZED)
+async def on_initialized(ls: MllintServer, params: types.InitializedParams) -> None:
+    await pull_configuration(ls)
+    gc.freeze()   # the long-lived tables stay out of every later collection
+
+
+async def pull_configuration(ls: MllintServer) -> None:
+    capabilities = ls.client_capabilities.workspace
+    if capabilities is None or not capabilities.configuration:
+        return
+    try:
+        result = await asyncio.wait_for(ls.workspace_configuration_async(types.ConfigurationParams(
+            items=[types.ConfigurationItem(section="mllint")])), timeout=5)
+    except Exception as exc:
+        log.info("workspace/configuration not answered: %s", exc)
+        return
+    if result and isinstance(result[0], dict):
+        ls.editor = EditorSettings.from_client(result[0])
+        reanalyse_all(ls)
+
+
+def reanalyse_all(ls: MllintServer) -> None:
+    for uri in list(ls.workspace.text_documents):
+        if ls.workspace.get_notebook_document(cell_uri=uri) is None:
+            ls.schedule(uri, delay=0)
+    for uri in list(ls.workspace.notebook_documents):
+        ls.schedule(uri, delay=0)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def on_configuration(ls: MllintServer, params: types.DidChangeConfigurationParams) -> None:
+    settings = params.settings
+    if isinstance(settings, dict) and ("mllint" in settings or settings):
+        ls.editor = EditorSettings.from_client(settings)
+        reanalyse_all(ls)
+    else:
+        await pull_configuration(ls)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def on_watched(ls: MllintServer, params: types.DidChangeWatchedFilesParams) -> None:
+    if any(change.uri.endswith("pyproject.toml") for change in params.changes):
+        ls.load_project(ls.root)
+        reanalyse_all(ls)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def on_open(ls: MllintServer, params: types.DidOpenTextDocumentParams) -> None:
+    if params.text_document.uri.endswith("pyproject.toml"):
+        return
+    ls.schedule(params.text_document.uri, delay=0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def on_change(ls: MllintServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def on_save(ls: MllintServer, params: types.DidSaveTextDocumentParams) -> None:
+    if params.text_document.uri.endswith("pyproject.toml"):
+        ls.load_project(ls.root)
+        reanalyse_all(ls)
+        return
+    ls.schedule(params.text_document.uri, delay=0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def on_close(ls: MllintServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    task = ls.pending.pop(uri, None)
+    if task is not None:
+        task.cancel()
+    ls.snapshots.pop(uri, None)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+def on_notebook_open(ls: MllintServer, params: types.DidOpenNotebookDocumentParams) -> None:
+    ls.schedule(params.notebook_document.uri, delay=0)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+def on_notebook_change(ls: MllintServer, params: types.DidChangeNotebookDocumentParams) -> None:
+    ls.schedule(params.notebook_document.uri)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+def on_notebook_save(ls: MllintServer, params: types.DidSaveNotebookDocumentParams) -> None:
+    ls.schedule(params.notebook_document.uri, delay=0)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+def on_notebook_close(ls: MllintServer, params: types.DidCloseNotebookDocumentParams) -> None:
+    uri = params.notebook_document.uri
+    ls.snapshots.pop(uri, None)
+    for cell in params.cell_text_documents:
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
+
+
+@server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
+                types.DiagnosticOptions(identifier="mllint", inter_file_dependencies=False,
+                                        workspace_diagnostics=False))
+async def on_pull_diagnostics(ls: MllintServer, params: types.DocumentDiagnosticParams):
+    uri = params.text_document.uri
+    notebook = ls.workspace.get_notebook_document(cell_uri=uri)
+    if notebook is not None:
+        await ls._refresh_notebook(notebook.uri, notebook)
+        snapshot = ls.snapshots.get(notebook.uri)
+        items = [d for cell, d in ls.notebook_diagnostics(snapshot) if cell == uri] if snapshot else []
+    else:
+        snapshot = await ls.snapshot_of(uri)
+        items = ls.diagnostics(uri, snapshot)
+    return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=snapshot.key if snapshot else None)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def on_hover(ls: MllintServer, params: types.HoverParams) -> types.Hover | None:
+    return ls.hover(params.text_document.uri, params.position)
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+def on_code_action(ls: MllintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    return ls.code_actions(params)
+
+
+@server.command("mllint.explain")
+async def on_explain(ls: MllintServer, uri: str | None = None, *rest: Any) -> dict[str, str]:
+    if isinstance(uri, dict):
+        uri = uri.get("uri")
+    if not isinstance(uri, str):
+        raise ValueError("mllint.explain expects a document uri")
+    return await ls.explain(uri)
+
+
+def main() -> None:
+    logging.basicConfig(level=os.environ.get("MLLINT_LOG", "WARNING").upper(),
+                        format="mllint-lsp %(levelname)s %(message)s")   # stderr: stdout is the protocol
+    server.start_io()
