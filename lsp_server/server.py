@@ -105,8 +105,15 @@ class MllintServer(LanguageServer):
         current = self.workspace.text_documents.get(uri)
         if current is None or current.version != version:
             return   # stale: a newer edit is on its way
+        if self.pulls_diagnostics:
+            return   # the client asks (textDocument/diagnostic): pushing too would show everything twice
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, diagnostics=self.diagnostics(uri, snapshot), version=version))
+
+    @property
+    def pulls_diagnostics(self) -> bool:
+        text_document = self.client_capabilities.text_document
+        return bool(text_document is not None and text_document.diagnostic is not None)
 
     async def snapshot_of(self, uri: str) -> Snapshot:
         document = self.workspace.get_text_document(uri)
@@ -142,6 +149,8 @@ class MllintServer(LanguageServer):
         if current is None or current.version != version:
             return
         self.snapshots[uri] = snapshot
+        if self.pulls_diagnostics:
+            return
         by_cell: dict[str, list[types.Diagnostic]] = {cell_uri: [] for cell_uri in all_cells}
         for cell_uri, diagnostic in self.notebook_diagnostics(snapshot):
             by_cell.setdefault(cell_uri, []).append(diagnostic)
@@ -276,7 +285,11 @@ class MllintServer(LanguageServer):
         from mllint.render import RENDERERS
 
         snapshot, _ = self._snapshot_for(uri)
-        if snapshot is None and uri in self.workspace.text_documents:
+        notebook = self.workspace.get_notebook_document(notebook_uri=uri)
+        if snapshot is None and notebook is not None:
+            await self._refresh_notebook(uri, notebook)
+            snapshot = self.snapshots.get(uri)
+        elif snapshot is None and uri in self.workspace.text_documents:
             snapshot = await self.snapshot_of(uri)
         if snapshot is None:
             raise ValueError(f"unknown document: {uri}")
@@ -343,7 +356,16 @@ async def pull_configuration(ls: MllintServer) -> None:
         reanalyse_all(ls)
 
 
+def refresh_pulled_diagnostics(ls: MllintServer) -> None:
+    """Settings changed: ask a pulling client to pull again."""
+    workspace = ls.client_capabilities.workspace
+    if workspace is not None and workspace.diagnostics is not None and workspace.diagnostics.refresh_support:
+        ls.workspace_diagnostic_refresh(None)
+
+
 def reanalyse_all(ls: MllintServer) -> None:
+    if ls.pulls_diagnostics:
+        refresh_pulled_diagnostics(ls)
     for uri in list(ls.workspace.text_documents):
         if ls.workspace.get_notebook_document(cell_uri=uri) is None:
             ls.schedule(uri, delay=0)

@@ -25,7 +25,7 @@ from ..knowledge.pandas_ops import (FRAME_METHODS, GROUPBY_AGGREGATIONS, NUMPY_F
                                     SERIES_METHODS)
 from ..model import Operator
 from ..positions import code_of
-from .data_ops import (arg, columns_of, const_str, const_strings, is_true, lineage_of, parents_of, python_value,
+from .data_ops import (arg, const_str, const_strings, is_true, lineage_of, parents_of, python_value,
                        series_of, stats_of)
 
 if TYPE_CHECKING:  # pragma: no cover
