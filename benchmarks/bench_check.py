@@ -137,6 +137,7 @@ def ratios(by: dict[str, Command]) -> dict[str, float]:
     return {
         "cold jobs1 / bare parse process": jobs1 / bare.median_wall,
         "cold jobs1 / bare parse-only": jobs1 / statistics.median(bare.inner),
+        "cold jobs1 / bare parse process (cpu)": by["mllint --no-cache --jobs 1"].median_cpu / bare.median_cpu,
         "warm / cold (default jobs)": w("mllint warm cache (default jobs)") / w("mllint cold cache (default jobs)"),
         "warm / cold (--jobs 1)": w("mllint warm cache --jobs 1") / w("mllint cold cache --jobs 1"),
         "warm / no-cache jobs1": w("mllint warm cache --jobs 1") / jobs1,

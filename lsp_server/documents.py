@@ -33,10 +33,13 @@ class AnalysisCache:
         self._items: dict[str, Snapshot] = {}
 
     def get(self, key: str) -> Snapshot | None:
+        from mllint.data_headers import unchanged
+
         item = self._items.pop(key, None)
-        if item is not None:
+        if item is not None and unchanged(item.analysis.data_files):   # a CSV header it read may have changed
             self._items[key] = item
-        return item
+            return item
+        return None
 
     def put(self, snapshot: Snapshot) -> None:
         self._items[snapshot.key] = snapshot

@@ -36,6 +36,7 @@ class Analysis:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     module: cst.Module | None = None
+    data_files: dict[str, tuple[int, int]] = field(default_factory=dict)   # CSV headers it read
 
     @property
     def ok(self) -> bool:
@@ -85,7 +86,7 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
         # again with them known, so that `X = df.drop(columns=["id"])` shows it still holds them.
         plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget,
                                             interpreter.discovered)
-    return Analysis(plan, text, env, interpreter.notes, None, module)
+    return Analysis(plan, text, env, interpreter.notes, None, module, dict(interpreter.data_files))
 
 
 def _interpret(module, ast_module, positions, path, config, budget, known_columns):
@@ -101,6 +102,7 @@ def _interpret(module, ast_module, positions, path, config, budget, known_column
         if os.environ.get("MLLINT_DEBUG"):
             raise
         interpreter.notes.append(f"internal error ({type(exc).__name__}: {exc}); the rest is treated as unknown")
+    interpreter.calls = None   # break the interpreter <-> evaluator cycle: the trees go with reference counting
     return plan, interpreter, env
 
 

@@ -67,6 +67,7 @@ class FileReport:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     notebook: bool = False
+    data_files: dict[str, list[int]] = field(default_factory=dict)   # CSV headers read: path -> [mtime, size]
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -78,22 +79,23 @@ class FileReport:
             related = [RelatedReport(Location(**r["location"]), r["message"]) for r in f["related"]]
             findings.append(FindingReport(f["code"], f["message"], f["severity"], Location(**f["location"]), related,
                                           list(f["columns"]), f["line_text"]))
-        return FileReport(data["path"], findings, data["error"], list(data["notes"]), data["notebook"])
+        return FileReport(data["path"], findings, data["error"], list(data["notes"]), data["notebook"],
+                          {k: list(v) for k, v in data.get("data_files", {}).items()})
 
 
 # -- discovery ------------------------------------------------------------------------------
 def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
     """Files to check: named files always; folders recursively, minus excluded names and patterns."""
     patterns = settings.exclude if settings.exclude else DEFAULT_EXCLUDES
-    patterns = tuple(patterns) + tuple(settings.extend_exclude)
+    excluded = _exclusion_matcher(tuple(patterns) + tuple(settings.extend_exclude), settings.project_root)
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not _excluded(os.path.join(root, d), d, patterns))
+                dirs[:] = sorted(d for d in dirs if not excluded(os.path.join(root, d), d))
                 for name in sorted(files):
                     full = os.path.join(root, name)
-                    if name.endswith(SOURCE_SUFFIXES) and not _excluded(full, name, patterns) and full not in seen:
+                    if name.endswith(SOURCE_SUFFIXES) and not excluded(full, name) and full not in seen:
                         seen.add(full)
                         yield _clean(full)
         elif path not in seen:
@@ -105,10 +107,17 @@ def _clean(path: str) -> str:
     return path[2:] if path.startswith("./") else path
 
 
-def _excluded(path: str, name: str, patterns: tuple[str, ...]) -> bool:
-    relative = _clean(os.path.normpath(path))
-    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(relative, p.rstrip("/"))
-               or relative.startswith(p.rstrip("/") + os.sep) for p in patterns)
+def _exclusion_matcher(patterns: tuple[str, ...], root: str | None) -> Callable[[str, str], bool]:
+    """One compiled test for all patterns: a name or a path relative to the project root (where the
+    configuration lives) matching a glob, or lying under one."""
+    globs = tuple(patterns) + tuple(p.rstrip("/") for p in patterns)
+    match = re.compile("|".join(fnmatch.translate(g) for g in globs if g)).match if globs else (lambda _: None)
+    prefixes = tuple(p.rstrip("/") + os.sep for p in patterns if p.rstrip("/"))
+
+    def excluded(path: str, name: str) -> bool:
+        relative = _clean(os.path.normpath(os.path.relpath(os.path.abspath(path), root) if root else path))
+        return bool(match(name) or match(relative) or relative.startswith(prefixes))
+    return excluded
 
 
 # -- one file -------------------------------------------------------------------------------------
@@ -135,7 +144,8 @@ def check_file(path: str, settings: Settings, data: bytes | None = None) -> File
     lines = source.text.split("\n") if source is not None else []
     if any(_FILE_NOQA.search(line) for line in lines):
         return FileReport(path, notes=["file skipped: # mllint: noqa"], notebook=notebook)
-    report = FileReport(path, notes=list(analysis.notes), notebook=notebook)
+    report = FileReport(path, notes=list(analysis.notes), notebook=notebook,
+                        data_files={k: list(v) for k, v in analysis.data_files.items()})
     for finding in findings:
         line_text = lines[finding.span.start_line - 1] if 0 < finding.span.start_line <= len(lines) else ""
         if _suppressed(line_text, finding.code):
@@ -182,11 +192,14 @@ class ResultCache:
         return hashlib.sha256(self.salt.encode() + path.encode() + b"\0" + data).hexdigest()
 
     def get(self, key: str) -> FileReport | None:
+        from .data_headers import unchanged
+
         try:
             with open(os.path.join(self.folder, key[:2], key + ".json"), encoding="utf-8") as handle:
-                return FileReport.from_json(json.load(handle))
+                report = FileReport.from_json(json.load(handle))
         except (OSError, ValueError, KeyError, TypeError):
             return None
+        return report if unchanged(report.data_files) else None   # a CSV header it read has changed
 
     def put(self, key: str, report: FileReport) -> None:
         if not self.enabled:
@@ -232,6 +245,11 @@ def run_checks(paths: list[str], settings: Settings, *, jobs: int, cache: Result
     done = len(reports)
     if progress:
         progress(done, len(paths))
+    if pending:
+        import gc
+
+        from . import analysis, checker  # noqa: F401  - loaded once, before the pool forks
+        gc.freeze()   # import-time objects: shared with the workers and out of every collection
     if jobs > 1 and len(pending) > 1 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")   # workers inherit the loaded tables: no re-import
         with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:

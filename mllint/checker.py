@@ -39,7 +39,8 @@ def check_source(source, path: str | None, settings: Settings) -> tuple[Analysis
 def per_file_ignored(path: str | None, settings: Settings) -> tuple[str, ...]:
     if not path or not settings.per_file_ignores:
         return ()
-    relative = os.path.relpath(path) if os.path.isabs(path) else path
+    root = settings.project_root or os.getcwd()   # patterns are relative to where the configuration is
+    relative = os.path.relpath(os.path.abspath(path), root)
     codes: list[str] = []
     for pattern, ignored in settings.per_file_ignores:
         if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):

@@ -59,10 +59,10 @@ def _write(path: str, data: bytes) -> int:
 def _codes(text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return None
+    from .settings import check_codes
+
     codes = tuple(c.strip().upper() for c in text.split(",") if c.strip())
-    for code in codes:
-        if not (code.startswith("ML") and (code == "ML" or code[2:].isdigit())):
-            raise ValueError(f"{code!r} is not an ML rule code or prefix")
+    check_codes(codes, "a command-line option")
     return codes
 
 
@@ -92,6 +92,7 @@ def _check(args: argparse.Namespace) -> int:
         return 2
     pyproject = find_pyproject(os.getcwd())
     root = os.path.dirname(pyproject) if pyproject else os.getcwd()
+    settings = settings.with_overrides(project_root=root)
     paths = args.paths or ["."]
     if paths == ["-"]:
         name = args.stdin_filename or "stdin.py"

@@ -3,7 +3,9 @@
 Reading data is the one thing the analyzer does beyond the text it is given,
 so it is fenced: only a literal relative or absolute path, only inside the
 project root (after resolving symlinks), only the first line, at most
-``MAX_HEADER_BYTES`` bytes, never when the configuration turns it off.
+``MAX_HEADER_BYTES`` bytes, never when the configuration turns it off.  Each
+read is reported with the file's size and modification time so that caches of
+analysis results can tell when a header changed.
 """
 from __future__ import annotations
 
@@ -29,22 +31,47 @@ def project_root_for(script_dir: str) -> str:
         current = parent
 
 
-def read_header(path: str, script_path: str | None, config: Any, sep: str = ",") -> list[str] | None:
-    """The CSV's column names, or None when not allowed or not readable."""
+def resolve(path: str, script_path: str | None, config: Any) -> str | None:
+    """The real path of an allowed data file, or None (turned off, outside the root, not a file)."""
     if config is not None and not getattr(config, "data_headers", True):
         return None
     if not path or "://" in path or "\0" in path:
         return None
     script_dir = os.path.dirname(os.path.abspath(script_path)) if script_path else os.getcwd()
-    root = getattr(config, "project_root", None) or project_root_for(script_dir)
-    return _read_header_cached(os.path.join(script_dir, path), os.path.realpath(root), sep)
+    root = os.path.realpath(getattr(config, "project_root", None) or project_root_for(script_dir))
+    real = os.path.realpath(os.path.join(script_dir, path))
+    try:
+        if os.path.commonpath([real, root]) != root or not os.path.isfile(real):
+            return None
+    except ValueError:   # different drives
+        return None
+    return real
+
+
+def file_stamp(real: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(real)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def read_header(path: str, script_path: str | None, config: Any, sep: str = ",",
+                reads: dict[str, tuple[int, int]] | None = None) -> list[str] | None:
+    """The CSV's column names, or None when not allowed or not readable; ``reads`` records the file."""
+    real = resolve(path, script_path, config)
+    if real is None:
+        return None
+    stamp = file_stamp(real)
+    if stamp is None:
+        return None
+    if reads is not None:
+        reads[real] = stamp
+    return _header(real, stamp, sep)
 
 
 @lru_cache(maxsize=256)
-def _read_header_cached(candidate: str, root: str, sep: str) -> list[str] | None:
-    real = os.path.realpath(candidate)
-    if os.path.commonpath([real, root]) != root or not os.path.isfile(real):
-        return None
+def _header(real: str, stamp: tuple[int, int], sep: str) -> list[str] | None:
     try:
         with open(real, "rb") as handle:
             chunk = handle.read(MAX_HEADER_BYTES)
@@ -59,3 +86,8 @@ def _read_header_cached(candidate: str, root: str, sep: str) -> list[str] | None
     except (StopIteration, csv.Error):
         return None
     return [name.strip() for name in row] if row else None
+
+
+def unchanged(reads: dict[str, tuple[int, int]] | None) -> bool:
+    """Whether every recorded data file still has the size and time it had when read."""
+    return all(file_stamp(real) == tuple(stamp) for real, stamp in (reads or {}).items())

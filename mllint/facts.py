@@ -245,6 +245,18 @@ class PlanFacts:
         span = self.statement_span(site)
         return span.start_line if span is not None else None
 
+    def at(self, site: Site | None) -> str:
+        """``line 11``, or ``cell 2, line 3`` in a notebook: how messages point at another place."""
+        line = self.line(site)
+        if line is None:
+            return "another line"
+        source = self.analysis.source
+        if source is not None and source.kind == "notebook":
+            label, position = source.cell_label(line), source.to_notebook_position(line)
+            if label is not None and position is not None:
+                return f"{label}, line {position[1]}"
+        return f"line {line}"
+
     def stat_site(self, stat: Statistic) -> Site | None:
         origin = stat.origin
         if isinstance(origin, Site):

@@ -63,6 +63,16 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+def check_codes(codes: Iterable[str], where: str) -> None:
+    """Every entry must be a rule code or a prefix of one (``ML``, ``ML1``, ``ML101``)."""
+    from .rules import all_rules
+
+    known = [rule.code for rule in all_rules()]
+    for code in codes:
+        if not any(k.startswith(code) for k in known):
+            raise ValueError(f"{where}: {code!r} is not an mllint rule code or prefix (see `mllint rules`)")
+
+
 def _longest_prefix(code: str, prefixes: Iterable[str]) -> int:
     return max((len(p) for p in prefixes if p and code.startswith(p)), default=0)
 
@@ -124,9 +134,10 @@ def settings_from_table(table: dict, origin: str = "pyproject.toml") -> Settings
             isinstance(v, list) and all(isinstance(c, str) for c in v) for v in per_file.values()):
         raise ConfigError(f"{origin}: [tool.mllint] per-file-ignores must map globs to lists of codes")
     for key in ("select", "ignore", "extend-select"):
-        for code in values.get(key, ()):
-            if not code.startswith("ML") or not code[2:].isdigit() and code != "ML":
-                raise ConfigError(f"{origin}: [tool.mllint] {key}: {code!r} is not an ML rule code or prefix")
+        try:
+            check_codes(values.get(key, ()), f"[tool.mllint] {key}")
+        except ValueError as exc:
+            raise ConfigError(f"{origin}: {exc}") from None
     terms = sensitive_terms(values.get("sensitive-columns"), values.get("extend-sensitive-columns"), match == "exact")
     return Settings(select=values.get("select", ()), ignore=values.get("ignore", ()),
                     extend_select=values.get("extend-select", ()), sensitive=terms, data_headers=headers,

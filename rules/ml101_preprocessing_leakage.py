@@ -118,12 +118,12 @@ print(cross_val_score(make_pipeline(StandardScaler(), Ridge()), df.drop(columns=
                 model = facts.estimator_name(evaluation.estimator)
                 if how == "cross-validation":
                     message = (f"{what} learns from all rows that {facts.code(evaluation.site, 40)} later splits "
-                               f"into validation folds (line {facts.line(evaluation.site)}): fit it inside a "
+                               f"into validation folds ({facts.at(evaluation.site)}): fit it inside a "
                                f"Pipeline so each fold refits it")
                 else:
                     message = (f"{what} learns from rows that include the evaluation rows "
-                               f"{facts.name_of(evaluation.inputs)} used to score {model} on line "
-                               f"{facts.line(evaluation.site)}: fit it on the training rows only")
+                               f"{facts.name_of(evaluation.inputs)} used to score {model} on "
+                               f"{facts.at(evaluation.site)}: fit it on the training rows only")
                 related = [(evaluation.site, "evaluated here")]
                 if fit is not None:
                     related.append((fit.site, "model trained here"))

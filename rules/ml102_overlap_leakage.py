@@ -84,7 +84,7 @@ print(model.score(X_train, y_train), model.score(X_test, y_test))
                 continue
             model = facts.estimator_name(fit.estimator)
             message = (f"{model} is trained on rows that include the test rows it is scored on "
-                       f"(line {facts.line(evaluation.site)}): fit it on the training split only")
+                       f"({facts.at(evaluation.site)}): fit it on the training split only")
             yield self.finding(ctx, facts.statement_span(fit.site), message,
                                [(evaluation.site, "scored on held-out rows that were in its training data")])
         for node in facts.plan.nodes():
@@ -99,8 +99,8 @@ print(model.score(X_train, y_train), model.score(X_test, y_test))
             if not splits:
                 continue
             site = node.details.get("call_site") or node.details.get("site")
-            message = (f"`{facts.code(site, 50)}` duplicates or synthesises rows before the split on line "
-                       f"{facts.line(splits[0].details.get('site'))}: copies of the same rows land in both the "
+            message = (f"`{facts.code(site, 50)}` duplicates or synthesises rows before the split on "
+                       f"{facts.at(splits[0].details.get('site'))}: copies of the same rows land in both the "
                        f"training and the test set; oversample the training split only")
             yield self.finding(ctx, facts.statement_span(site), message,
                                [(splits[0].details.get("site"), "split after oversampling")])

@@ -69,7 +69,7 @@ print(LogisticRegression().fit(X_train, y_train).score(X_test, y_test))
                 continue
             site = facts.stat_site(applied[-1])
             message = (f"`{facts.code(site, 50)}` encodes the evaluation data separately from the training data "
-                       f"encoded on line {facts.line(facts.stat_site(next(s for s in fit.feature_stats if s.what == 'get_dummies')))}: "
+                       f"encoded on {facts.at(facts.stat_site(next(s for s in fit.feature_stats if s.what == 'get_dummies')))}: "
                        f"the dummy columns can differ; use a fitted OneHotEncoder")
             yield self.finding(ctx, facts.statement_span(site), message,
                                [(evaluation.site, "model applied here")])

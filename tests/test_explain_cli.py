@@ -254,5 +254,5 @@ def test_broken_notebook_is_one_line_error(tmp_path):
 def test_help_and_version():
     version = mllint_cli("--version")
     assert version.returncode == 0 and version.stdout.startswith("mllint ")
-    bad = mllint_cli("explain", "x.py", "--format", "png")
+    bad = mllint_cli("explain", "x.py", "--format", "pdf")
     assert bad.returncode == 2 and "invalid choice" in bad.stderr

@@ -107,7 +107,7 @@ def test_empty_table_is_the_defaults():
     ({"select": "ML1"}, ["select", "list of strings"]),
     ({"ignore": ["ML1", 2]}, ["ignore", "list of strings"]),
     ({"sensitive-columns": "age"}, ["sensitive-columns", "list of strings"]),
-    ({"extend-select": ["E501"]}, ["extend-select", "'E501'", "not an ML rule code"]),
+    ({"extend-select": ["E501"]}, ["extend-select", "'E501'", "not an mllint rule code"]),
     ({"select": ["MLX"]}, ["select", "'MLX'"]),
     ({"sensitive-match": "fuzzy"}, ["sensitive-match"]),
     ({"data-headers": "yes"}, ["data-headers"]),

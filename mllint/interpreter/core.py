@@ -114,6 +114,7 @@ class Interpreter:
         self.notes: list[str] = []
         self.known_columns = known_columns or {}       # data-source call id -> columns found in use
         self.discovered: dict[int, set[str]] = {}
+        self.data_files: dict[str, tuple[int, int]] = {}   # CSV headers read: path -> (mtime_ns, size)
         self.calls = CallEvaluator(self)
 
     # -- plan emission --------------------------------------------------------

@@ -145,7 +145,8 @@ class PandasCalls:
         elif name in ("read_csv", "read_table") and path is not None and "header" not in kwargs:
             sep = const_str(kwargs.get("sep", kwargs.get("delimiter", TOP)) or TOP)
             header = read_header(path, self.it.path, self.it.config,
-                                 sep if sep is not None else ("\t" if name == "read_table" else ","))
+                                 sep if sep is not None else ("\t" if name == "read_table" else ","),
+                                 self.it.data_files)
             if header is None:
                 return Schema.of_sources(usecols) if usecols is not None else UNKNOWN_SCHEMA
         elif usecols is not None:
