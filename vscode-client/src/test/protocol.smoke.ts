@@ -9,8 +9,8 @@
  * the test is skipped with a message (exit 0), unless MLLINT_SMOKE_STRICT=1 (exit 1).
  *
  * Steps: initialize (+ checks of the server's capabilities) -> initialized -> didOpen of a
- * script that scales before the split -> a publishDiagnostics with ML101 (source "mllint")
- * within 20 s -> textDocument/diagnostic (pull) when advertised -> mllint.explain when
+ * script that scales before the split -> ML101 (source "mllint") by textDocument/diagnostic
+ * (pull) when advertised, else a publishDiagnostics within 20 s -> mllint.explain when
  * advertised -> shutdown -> exit, and the process ends with code 0.
  */
 import { ChildProcess, spawn } from "node:child_process";
@@ -235,7 +235,8 @@ async function main(): Promise<number> {
         }
         connection.sendNotification(InitializedNotification.type, {});
 
-        // -- didOpen -> publishDiagnostics with ML101 ---------------------------------------------
+        // -- didOpen, then diagnostics: pulled when the server offers pull (VS Code pulls and the
+        // server then does not push, so nothing shows twice), else pushed ---------------------
         const diagnosticsArrived = new Promise<Diagnostic>((resolve) => {
             const look = () => {
                 const last = [...published].reverse().find((p) => p.uri === uri);
@@ -250,15 +251,6 @@ async function main(): Promise<number> {
             textDocument: { uri, languageId: "python", version: 1, text: LEAKY_SCRIPT },
         });
         const started = Date.now();
-        const ml101 = await withTimeout(diagnosticsArrived, DIAGNOSTICS_TIMEOUT_MS,
-            () => `publishDiagnostics with ML101 for ${uri} (received: ${JSON.stringify(published.map((p) => [p.uri, p.diagnostics.map((d) => d.code)]))})`);
-        checkMllintDiagnostic(ml101, LEAKY_SCRIPT);
-        console.log(`push: ML101 at line ${ml101.range.start.line + 1} in ${Date.now() - started} ms: ${ml101.message}`);
-        if (ml101.relatedInformation?.length) {
-            console.log(`      with ${ml101.relatedInformation.length} related location(s)`);
-        }
-
-        // -- pull diagnostics (VS Code pulls when the server advertises it) ----------------------
         if (caps.diagnosticProvider) {
             const report: DocumentDiagnosticReport = await withTimeout(connection.sendRequest(DocumentDiagnosticRequest.type, {
                 textDocument: { uri },
@@ -272,9 +264,15 @@ async function main(): Promise<number> {
                 fail(`pull diagnostics lack ML101: ${JSON.stringify(report.items.map((d) => d.code))}`);
             }
             checkMllintDiagnostic(pulled, LEAKY_SCRIPT);
-            console.log("pull: ML101");
+            console.log(`pull: ML101 at line ${pulled.range.start.line + 1} in ${Date.now() - started} ms: ${pulled.message}`);
+            if (pulled.relatedInformation?.length) {
+                console.log(`      with ${pulled.relatedInformation.length} related location(s)`);
+            }
         } else {
-            console.log("pull: not advertised (diagnosticProvider), skipped");
+            const ml101 = await withTimeout(diagnosticsArrived, DIAGNOSTICS_TIMEOUT_MS,
+                () => `publishDiagnostics with ML101 for ${uri} (received: ${JSON.stringify(published.map((p) => [p.uri, p.diagnostics.map((d) => d.code)]))})`);
+            checkMllintDiagnostic(ml101, LEAKY_SCRIPT);
+            console.log(`push: ML101 at line ${ml101.range.start.line + 1} in ${Date.now() - started} ms: ${ml101.message}`);
         }
 
         // -- mllint.explain (the "Show Pipeline Plan" command) ----------------------------------
