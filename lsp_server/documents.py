@@ -11,6 +11,7 @@ from lsprotocol import types
 from mllint.analysis import Analysis, analyze
 from mllint.checker import check_analysis
 from mllint.findings import Finding
+from mllint.noqa import kept
 from mllint.settings import Settings
 from mllint.source import SourceText, notebook_to_source
 
@@ -28,7 +29,7 @@ class Snapshot:
 class AnalysisCache:
     """Results by content hash: re-opening or undoing to a known state costs nothing."""
 
-    def __init__(self, size: int = 64) -> None:
+    def __init__(self, size: int = 8) -> None:
         self.size = size
         self._items: dict[str, Snapshot] = {}
 
@@ -57,7 +58,7 @@ def analyse_text(text: str, path: str | None, settings: Settings, cache: Analysi
     if cached is not None:
         return cached
     analysis = analyze(text, path=path, config=settings.engine_config())
-    snapshot = Snapshot(key, analysis, check_analysis(analysis, settings), [])
+    snapshot = Snapshot(key, analysis, kept(check_analysis(analysis, settings), text), [])
     cache.put(snapshot)
     return snapshot
 
@@ -75,7 +76,8 @@ def analyse_notebook(cells: list[tuple[str, str]], path: str | None, settings: S
         return cached
     source = notebook_to_source(raw, path)
     analysis = analyze(source, path=path, config=settings.engine_config())
-    snapshot = Snapshot(key, analysis, check_analysis(analysis, settings), [uri for uri, _ in cells])
+    snapshot = Snapshot(key, analysis, kept(check_analysis(analysis, settings), source.text),
+                        [uri for uri, _ in cells])
     cache.put(snapshot)
     return snapshot
 

@@ -22,6 +22,7 @@ from pygls.lsp.server import LanguageServer
 
 from mllint import __version__
 from mllint.findings import Finding
+from mllint.noqa import NOQA
 from mllint.settings import Settings
 
 from .documents import AnalysisCache, Snapshot, analyse_notebook, analyse_text, cell_position, lsp_range
@@ -29,7 +30,8 @@ from .settings import EditorSettings, project_settings
 
 log = logging.getLogger("mllint.lsp")
 DEBOUNCE_SECONDS = 0.15
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z][0-9A-Z]*(?:[,\s]+[A-Z][0-9A-Z]*)*))?", re.IGNORECASE)
+IDLE_COLLECT_SECONDS = 1.0     # cyclic garbage is collected when the editor is quiet, not mid-keystroke
+COLLECT_EVERY = 40             # ...or after this many analyses without a quiet moment
 
 
 def uri_to_path(uri: str) -> str | None:
@@ -54,11 +56,18 @@ class MllintServer(LanguageServer):
         self.pending: dict[str, asyncio.Task] = {}
         self.debounce = DEBOUNCE_SECONDS
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mllint-analysis")
+        self.idle_collect: asyncio.TimerHandle | None = None
+        self.analyses_since_collect = 0
 
     # -- settings ------------------------------------------------------------------------
     @property
     def settings(self) -> Settings:
         return self.editor.apply(self.base_settings)
+
+    def document(self, uri: str):
+        """The open text document for a client uri (pygls keys documents by the decoded uri)."""
+        documents = self.workspace.text_documents
+        return documents.get(uri) or documents.get(unquote(uri))
 
     def load_project(self, root: str | None) -> None:
         self.root = root
@@ -97,12 +106,12 @@ class MllintServer(LanguageServer):
         if notebook is not None:
             await self._refresh_notebook(uri, notebook)
             return
-        if uri not in self.workspace.text_documents:
+        document = self.document(uri)
+        if document is None:
             return
-        document = self.workspace.get_text_document(uri)
         version = document.version
         snapshot = await self.snapshot_of(uri)
-        current = self.workspace.text_documents.get(uri)
+        current = self.document(uri)
         if current is None or current.version != version:
             return   # stale: a newer edit is on its way
         if self.pulls_diagnostics:
@@ -116,7 +125,12 @@ class MllintServer(LanguageServer):
         return bool(text_document is not None and text_document.diagnostic is not None)
 
     async def snapshot_of(self, uri: str) -> Snapshot:
-        document = self.workspace.get_text_document(uri)
+        document = self.document(uri)
+        if document is None:   # not open: what is on disk (pygls reads it), if anything
+            path = uri_to_path(uri)
+            if path is None or not os.path.isfile(path):
+                raise KeyError(uri)
+            document = self.workspace.get_text_document(uri)
         text, settings = document.source, self.settings
         path = uri_to_path(uri) or uri
         loop = asyncio.get_running_loop()
@@ -125,14 +139,32 @@ class MllintServer(LanguageServer):
         else:
             snapshot = await loop.run_in_executor(self.worker, analyse_text, text, path, settings, self.cache)
         self.snapshots[uri] = snapshot
+        self.after_analysis()
         return snapshot
+
+    def after_analysis(self) -> None:
+        """Collect cyclic garbage once the editor is quiet (automatic collection is off: a full pass
+        over the cached analyses mid-burst would stall diagnostics for a second)."""
+        self.analyses_since_collect += 1
+        loop = asyncio.get_running_loop()
+        if self.idle_collect is not None:
+            self.idle_collect.cancel()
+        if self.analyses_since_collect >= COLLECT_EVERY:
+            self.collect_now()
+        else:
+            self.idle_collect = loop.call_later(IDLE_COLLECT_SECONDS, self.collect_now)
+
+    def collect_now(self) -> None:
+        self.idle_collect = None
+        self.analyses_since_collect = 0
+        self.worker.submit(gc.collect)
 
     async def _refresh_notebook(self, uri: str, notebook: types.NotebookDocument) -> None:
         version = notebook.version
         cells = []
         all_cells = []
         for cell in notebook.cells:
-            document = self.workspace.text_documents.get(cell.document)
+            document = self.document(cell.document)
             all_cells.append(cell.document)
             if document is not None and cell.kind == types.NotebookCellKind.Code and \
                     (document.language_id or "python") == "python":
@@ -149,6 +181,7 @@ class MllintServer(LanguageServer):
         if current is None or current.version != version:
             return
         self.snapshots[uri] = snapshot
+        self.after_analysis()
         if self.pulls_diagnostics:
             return
         by_cell: dict[str, list[types.Diagnostic]] = {cell_uri: [] for cell_uri in all_cells}
@@ -160,7 +193,7 @@ class MllintServer(LanguageServer):
 
     # -- diagnostics ----------------------------------------------------------------------------
     def diagnostics(self, uri: str, snapshot: Snapshot) -> list[types.Diagnostic]:
-        document = self.workspace.get_text_document(uri)
+        document = self.document(uri) or self.workspace.get_text_document(uri)
         lines = document.source.split("\n")
         codec = document.position_codec
 
@@ -178,7 +211,7 @@ class MllintServer(LanguageServer):
             if start is None or start[0] >= len(snapshot.cell_uris):
                 return None
             cell_uri = snapshot.cell_uris[start[0]]
-            document = self.workspace.text_documents.get(cell_uri)
+            document = self.document(cell_uri)
             lines = document.source.split("\n") if document is not None else [""]
             codec = document.position_codec if document is not None else self.workspace.position_codec
             end_line = start[1] + (span.end_line - span.start_line)
@@ -215,9 +248,9 @@ class MllintServer(LanguageServer):
     # -- hover ----------------------------------------------------------------------------------------
     def hover(self, uri: str, position: types.Position) -> types.Hover | None:
         snapshot, line_offset = self._snapshot_for(uri)
-        if snapshot is None:
+        document = self.document(uri)
+        if snapshot is None or document is None:
             return None
-        document = self.workspace.get_text_document(uri)
         line = position.line + 1 + line_offset
         for finding in snapshot.findings:
             if finding.span.start_line <= line <= finding.span.end_line:
@@ -256,13 +289,15 @@ class MllintServer(LanguageServer):
     # -- code actions ----------------------------------------------------------------------------------
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
-        document = self.workspace.get_text_document(uri)
+        document = self.document(uri)
+        if document is None:
+            return []
         lines = document.source.split("\n")
         actions: list[types.CodeAction] = []
         for diagnostic in params.context.diagnostics:
             if diagnostic.source != "mllint" or not isinstance(diagnostic.code, str):
                 continue
-            edit = suppress_edit(lines, diagnostic.range.start.line, diagnostic.code)
+            edit = suppress_edit(lines, diagnostic.range.start.line, diagnostic.code, document.position_codec)
             if edit is not None:
                 actions.append(types.CodeAction(
                     title=f"Suppress {diagnostic.code} on this line", kind=types.CodeActionKind.QuickFix,
@@ -272,7 +307,8 @@ class MllintServer(LanguageServer):
                 fixed = pipeline_fix(document.source, uri_to_path(uri), diagnostic.range.start.line + 1,
                                      self.settings)
                 if fixed is not None:
-                    end = types.Position(len(lines) - 1, len(lines[-1]))
+                    end = document.position_codec.position_to_client_units(
+                        lines, types.Position(len(lines) - 1, len(lines[-1])))
                     actions.append(types.CodeAction(
                         title="Fit the preprocessing inside a Pipeline on the training split",
                         kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=True,
@@ -289,22 +325,31 @@ class MllintServer(LanguageServer):
         if snapshot is None and notebook is not None:
             await self._refresh_notebook(uri, notebook)
             snapshot = self.snapshots.get(uri)
-        elif snapshot is None and uri in self.workspace.text_documents:
+        elif snapshot is None and self.document(uri) is not None:
             snapshot = await self.snapshot_of(uri)
         if snapshot is None:
             raise ValueError(f"unknown document: {uri}")
         return {"mermaid": RENDERERS["mermaid"](snapshot.analysis), "text": RENDERERS["text"](snapshot.analysis)}
 
 
-def suppress_edit(lines: list[str], line: int, code: str) -> types.TextEdit | None:
-    """Add ``code`` to the line's ``# noqa`` (or append one); None when it is already silenced."""
+def suppress_edit(lines: list[str], line: int, code: str, codec: Any = None) -> types.TextEdit | None:
+    """Add ``code`` to the line's ``# noqa`` (or append one); None when it is already silenced.
+
+    Columns are converted to the client's position encoding (UTF-16 by default), so the
+    comment lands at the end of a line holding accents or emoji too.
+    """
     if not 0 <= line < len(lines):
         return None
     text = lines[line]
-    match = _NOQA.search(text)
+
+    def position(character: int) -> types.Position:
+        point = types.Position(line, character)
+        return codec.position_to_client_units(lines, point) if codec is not None else point
+
+    match = NOQA.search(text)
     if match is None:
-        end = len(text)
-        return types.TextEdit(types.Range(types.Position(line, end), types.Position(line, end)), f"  # noqa: {code}")
+        end = position(len(text))
+        return types.TextEdit(types.Range(end, end), f"  # noqa: {code}")
     codes = match.group("codes")
     if not codes:
         return None   # a bare `# noqa` already silences everything
@@ -312,8 +357,7 @@ def suppress_edit(lines: list[str], line: int, code: str) -> types.TextEdit | No
     if any(code.startswith(c) for c in listed):
         return None
     start, end = match.span("codes")
-    return types.TextEdit(types.Range(types.Position(line, start), types.Position(line, end)),
-                          ", ".join(listed + [code]))
+    return types.TextEdit(types.Range(position(start), position(end)), ", ".join(listed + [code]))
 
 
 server = MllintServer()
@@ -338,7 +382,8 @@ def on_initialize(ls: MllintServer, params: types.InitializeParams) -> None:
 @server.feature(types.INITIALIZED)
 async def on_initialized(ls: MllintServer, params: types.InitializedParams) -> None:
     await pull_configuration(ls)
-    gc.freeze()   # the long-lived tables stay out of every later collection
+    gc.freeze()    # the long-lived tables stay out of every later collection
+    gc.disable()   # cyclic garbage is collected when the editor is quiet (see after_analysis)
 
 
 async def pull_configuration(ls: MllintServer) -> None:
@@ -454,6 +499,8 @@ async def on_pull_diagnostics(ls: MllintServer, params: types.DocumentDiagnostic
         await ls._refresh_notebook(notebook.uri, notebook)
         snapshot = ls.snapshots.get(notebook.uri)
         items = [d for cell, d in ls.notebook_diagnostics(snapshot) if cell == uri] if snapshot else []
+    elif ls.document(uri) is None and not os.path.isfile(uri_to_path(uri) or ""):
+        return types.RelatedFullDocumentDiagnosticReport(items=[])   # neither open nor on disk
     else:
         snapshot = await ls.snapshot_of(uri)
         items = ls.diagnostics(uri, snapshot)
@@ -472,7 +519,9 @@ def on_code_action(ls: MllintServer, params: types.CodeActionParams) -> list[typ
 
 
 @server.command("mllint.explain")
-async def on_explain(ls: MllintServer, uri: str | None = None, *rest: Any) -> dict[str, str]:
+async def on_explain(ls: MllintServer, *arguments):
+    """Arguments: ``[uri]`` or ``[{"uri": uri}]``."""
+    uri = arguments[0] if arguments else None
     if isinstance(uri, dict):
         uri = uri.get("uri")
     if not isinstance(uri, str):

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from . import __version__
+from .noqa import file_suppressed, suppressed
 from .settings import Settings
 
 #: Folders never worth linting (virtual environments, build output, tool caches, VCS data).
@@ -29,8 +30,6 @@ DEFAULT_EXCLUDES = (
 )
 SOURCE_SUFFIXES = (".py", ".ipynb")
 CACHE_DIR = ".mllint_cache"
-_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9A-Z]*(?:[,\s]+[A-Z][0-9A-Z]*)*))?", re.IGNORECASE)
-_FILE_NOQA = re.compile(r"#\s*mllint:\s*noqa\b", re.IGNORECASE)
 
 
 @dataclass
@@ -142,13 +141,13 @@ def check_file(path: str, settings: Settings, data: bytes | None = None) -> File
         return FileReport(path, error=f"internal error: {type(exc).__name__}: {exc}", notebook=notebook)
     source = analysis.source
     lines = source.text.split("\n") if source is not None else []
-    if any(_FILE_NOQA.search(line) for line in lines):
+    if file_suppressed(lines):
         return FileReport(path, notes=["file skipped: # mllint: noqa"], notebook=notebook)
     report = FileReport(path, notes=list(analysis.notes), notebook=notebook,
                         data_files={k: list(v) for k, v in analysis.data_files.items()})
     for finding in findings:
         line_text = lines[finding.span.start_line - 1] if 0 < finding.span.start_line <= len(lines) else ""
-        if _suppressed(line_text, finding.code):
+        if suppressed(line_text, finding.code):
             continue
         report.findings.append(FindingReport(
             finding.code, finding.message, finding.severity.value, _location(finding.span, source),
@@ -166,17 +165,6 @@ def _location(span, source) -> Location:
             location.cell = int(label.split()[-1])
             location.cell_line = position[1]
     return location
-
-
-def _suppressed(line: str, code: str) -> bool:
-    """flake8's ``# noqa`` semantics: bare silences everything, a list silences codes and prefixes."""
-    match = _NOQA.search(line)
-    if match is None:
-        return False
-    codes = match.group("codes")
-    if not codes:
-        return True
-    return any(code.startswith(c) for c in re.split(r"[,\s]+", codes.upper()) if c)
 
 
 # -- many files -------------------------------------------------------------------------------------
