@@ -52,12 +52,13 @@ def content_key(text: str, path: str | None, settings: Settings) -> str:
     return hashlib.sha256(f"{path}\0{settings!r}\0{text}".encode()).hexdigest()
 
 
-def analyse_text(text: str, path: str | None, settings: Settings, cache: AnalysisCache) -> Snapshot:
+def analyse_text(text: str, path: str | None, settings: Settings, cache: AnalysisCache,
+                 known_columns: dict[str, set[str]] | None = None) -> Snapshot:
     key = content_key(text, path, settings)
     cached = cache.get(key)
     if cached is not None:
         return cached
-    analysis = analyze(text, path=path, config=settings.engine_config())
+    analysis = analyze(text, path=path, config=settings.engine_config(), known_columns=known_columns)
     snapshot = Snapshot(key, analysis, kept(check_analysis(analysis, settings), text), [])
     cache.put(snapshot)
     return snapshot

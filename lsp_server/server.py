@@ -137,7 +137,10 @@ class MllintServer(LanguageServer):
         if not self.editor.enable:
             snapshot = await loop.run_in_executor(self.worker, analyse_text, "", path, settings, self.cache)
         else:
-            snapshot = await loop.run_in_executor(self.worker, analyse_text, text, path, settings, self.cache)
+            previous = self.snapshots.get(uri)
+            known = previous.analysis.known_columns if previous is not None else None
+            snapshot = await loop.run_in_executor(self.worker, analyse_text, text, path, settings, self.cache,
+                                                  known)
         self.snapshots[uri] = snapshot
         self.after_analysis()
         return snapshot

@@ -37,14 +37,21 @@ class Analysis:
     error: str | None = None
     module: cst.Module | None = None
     data_files: dict[str, tuple[int, int]] = field(default_factory=dict)   # CSV headers it read
+    known_columns: dict[str, set[str]] = field(default_factory=dict)       # columns found in use, per source
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
 
-def analyze(source: str | bytes | SourceText, path: str | None = None, config: Config | None = None) -> Analysis:
-    """Build the logical plan of a script or notebook without running it."""
+def analyze(source: str | bytes | SourceText, path: str | None = None, config: Config | None = None,
+            known_columns: dict[str, set[str]] | None = None) -> Analysis:
+    """Build the logical plan of a script or notebook without running it.
+
+    ``known_columns`` (data-source call code -> column names) are columns an earlier
+    analysis of the same file found the code reading; the editor passes them back so
+    that most edits need a single interpretation pass.
+    """
     config = config or DEFAULT_CONFIG
     plan = Plan()
     try:
@@ -80,13 +87,18 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
     lines = code.split("\n")
     positions = PositionIndex(lines, module.default_indent)
     budget = Budget(seconds=config.max_seconds)
-    plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget, {})
-    if interpreter.discovered and _has_models(plan) and not interpreter.notes:
+    known = {key: set(columns) for key, columns in (known_columns or {}).items()}
+    plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget, known)
+    new = {key: columns - known.get(key, set()) for key, columns in interpreter.discovered.items()}
+    if any(new.values()) and _has_models(plan) and not interpreter.notes:
         # Columns the code reads from sources of unknown schema exist in those sources: run
         # again with them known, so that `X = df.drop(columns=["id"])` shows it still holds them.
-        plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget,
-                                            interpreter.discovered)
-    return Analysis(plan, text, env, interpreter.notes, None, module, dict(interpreter.data_files))
+        for key, columns in interpreter.discovered.items():
+            known.setdefault(key, set()).update(columns)
+        plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget, known)
+    for key, columns in interpreter.discovered.items():
+        known.setdefault(key, set()).update(columns)
+    return Analysis(plan, text, env, interpreter.notes, None, module, dict(interpreter.data_files), known)
 
 
 def _interpret(module, ast_module, positions, path, config, budget, known_columns):

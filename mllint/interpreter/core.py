@@ -94,7 +94,7 @@ class Interpreter:
     """Runs one module abstractly and records the plan."""
 
     def __init__(self, plan: Plan, positions: PositionIndex | None, *, path: str | None,
-                 config: Any, budget: Budget | None = None, known_columns: dict[int, set[str]] | None = None) -> None:
+                 config: Any, budget: Budget | None = None, known_columns: dict[str, set[str]] | None = None) -> None:
         from .calls import CallEvaluator  # late import: calls depends on this module's Site
 
         self.plan = plan
@@ -112,8 +112,8 @@ class Interpreter:
         self.called: set[UserFunction] = set()
         self.returns: list[list[Value]] = []
         self.notes: list[str] = []
-        self.known_columns = known_columns or {}       # data-source call id -> columns found in use
-        self.discovered: dict[int, set[str]] = {}
+        self.known_columns = known_columns or {}       # data-source call (its code) -> columns found in use
+        self.discovered: dict[str, set[str]] = {}
         self.data_files: dict[str, tuple[int, int]] = {}   # CSV headers read: path -> (mtime_ns, size)
         self.calls = CallEvaluator(self)
 

@@ -78,9 +78,9 @@ class PandasCalls:
         if not missing or len(sources) != 1:
             return
         source = self.it.plan.node(next(iter(sources)))
-        call = source.details.get("source_call")
-        if call is not None:
-            self.it.discovered.setdefault(id(call), set()).update(missing)
+        key = source.details.get("source_key")
+        if key is not None:
+            self.it.discovered.setdefault(key, set()).update(missing)
 
     # -- pandas functions --------------------------------------------------------------
     def call_pandas(self, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
@@ -123,12 +123,14 @@ class PandasCalls:
         description = path.replace("\\", "/").split("/")[-1] if path is not None else (
             None if name == "read_csv" else name)
         schema = self.source_schema(name, path, args, kwargs)
-        if schema.open:   # columns the code is known to use (second pass of analyze): they exist
-            for column in self.it.known_columns.get(id(node), ()):
+        source_key = None
+        if schema.open:   # columns the code is known to use (second pass, or the editor's last run): they exist
+            source_key = code_of(node)
+            for column in sorted(self.it.known_columns.get(source_key, ())):
                 if schema.get(column) is None:
                     schema = schema.with_column(column, frozenset((column,)))
         node_ = self.emit(Operator.DATA_SOURCE, description, [], node, mlinspect=(name == "read_csv"),
-                          function=name, path=path, schema=schema, source_call=node)
+                          function=name, path=path, schema=schema, source_key=source_key)
         node_.schema = schema
         return Data("frame", (node_,), schema, Provenance.of_source(node_.id))
 
