@@ -55,3 +55,7 @@ class SensitiveTerms:
 
     def select(self, names: Iterable[str]) -> list[str]:
         return sorted({n for n in names if self.matches(n)})
+
+    def columns_in(self, columns: Iterable) -> list[str]:
+        """Names of schema columns that are sensitive or derived from one (their lineage)."""
+        return sorted({c.name for c in columns if self.matches(c.name) or any(self.matches(s) for s in c.lineage)})

@@ -71,8 +71,7 @@ LogisticRegression().fit(df[["mileage", "page_views"]], df["sold"])
         terms = ctx.settings.sensitive
         for fit in facts.fits:
             if fit.features is not None:
-                hits = sorted({c.name for c in fit.features.columns
-                               if terms.matches(c.name) or any(terms.matches(s) for s in c.lineage)})
+                hits = terms.columns_in(fit.features.columns)
             else:
                 hits = terms.select(fit.feature_lineage)
             hits = [h for h in hits if h not in fit.label_lineage]

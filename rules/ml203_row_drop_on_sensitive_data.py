@@ -73,8 +73,7 @@ DecisionTreeClassifier().fit(df[["loan_amount"]], df["approved"])
                 inputs = [p.schema for p in facts.plan.parents(node) if p.schema is not None]
             else:
                 continue
-            carried = sorted({c.name for schema in inputs for c in schema.columns
-                              if terms.matches(c.name) or any(terms.matches(s) for s in c.lineage)})
+            carried = terms.columns_in(c for schema in inputs for c in schema.columns)
             if not carried:
                 continue
             names = ", ".join(f"`{c}`" for c in carried)
