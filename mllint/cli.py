@@ -109,6 +109,9 @@ def _check(args: argparse.Namespace) -> int:
     for report in reports:
         if report.error:
             print(f"{report.path}: error: {report.error}", file=sys.stderr)
+        for note in report.notes:
+            if "budget" in note or "internal error" in note or "too deeply" in note:
+                print(f"{report.path}: note: {note}", file=sys.stderr)
     output = render(args.output_format, reports, root=root,
                     colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     if output:
