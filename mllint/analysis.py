@@ -59,7 +59,12 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
     except SourceError as exc:
         return Analysis(plan, None, error=str(exc))
     if len(text.text) > config.max_bytes:
-        return Analysis(plan, text, notes=[f"file larger than {config.max_bytes} bytes: not analysed"])
+        return Analysis(plan, text, notes=[f"analysis budget exceeded: file larger than {config.max_bytes} bytes, "
+                                           f"not analysed"])
+    lines = text.text.count("\n") + 1
+    if lines > config.max_lines:
+        return Analysis(plan, text, notes=[f"analysis budget exceeded: {lines} lines (more than "
+                                           f"{config.max_lines}), not analysed"])
     if not _ML_MENTION.search(text.text):
         return Analysis(plan, text)
     code = text.text

@@ -18,7 +18,8 @@ class Config:
     data_headers: bool = True
     project_root: str | None = None
     max_seconds: float = 2.0
-    max_bytes: int = 5_000_000
+    max_bytes: int = 2_000_000
+    max_lines: int = 20_000      # parsing alone grows with size: past this, the file is not analysed
 
 
 DEFAULT_CONFIG = Config()

@@ -77,6 +77,11 @@ class MLLintChecker:
         text = "".join(self.lines)
         path = self.filename if self.filename not in ("-", "stdin") else None
         analysis = analyze(text, path=path, config=settings.engine_config())
+        problems = [n for n in analysis.notes if "budget" in n or "internal error" in n]
+        if analysis.error and not analysis.error.startswith("syntax error"):   # flake8 reports E999 itself
+            problems.append(analysis.error)
+        for problem in problems[:1]:   # one line per file, on stderr: flake8 codes must start with ML
+            print(f"mllint: {self.filename}: {problem}", file=sys.stderr)
         findings = check_analysis(analysis, settings, every_rule=True)
         ml203 = _OPTIONS.get("ml203", False) or settings.enabled("ML203")
         selected_by_config = bool(settings.select or settings.ignore)
