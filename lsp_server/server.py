@@ -31,7 +31,7 @@ from .settings import EditorSettings, project_settings
 log = logging.getLogger("mllint.lsp")
 DEBOUNCE_SECONDS = 0.15
 IDLE_COLLECT_SECONDS = 1.0     # cyclic garbage is collected when the editor is quiet, not mid-keystroke
-COLLECT_EVERY = 40             # ...or after this many analyses without a quiet moment
+COLLECT_EVERY = 20             # ...or after this many analyses without a quiet moment
 
 
 def uri_to_path(uri: str) -> str | None:

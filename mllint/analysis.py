@@ -16,7 +16,7 @@ from typing import Any
 import libcst as cst
 
 from .config import DEFAULT_CONFIG, Config
-from .domains.values import Value
+from .domains.values import UserFunction, Value
 from .interpreter.core import Budget, Interpreter
 from .model import Operator, Plan
 from .positions import PositionIndex
@@ -119,7 +119,13 @@ def _interpret(module, ast_module, positions, path, config, budget, known_column
         if os.environ.get("MLLINT_DEBUG"):
             raise
         interpreter.notes.append(f"internal error ({type(exc).__name__}: {exc}); the rest is treated as unknown")
-    interpreter.calls = None   # break the interpreter <-> evaluator cycle: the trees go with reference counting
+    # break reference cycles (interpreter <-> evaluator, a module's functions <-> their scope) so that
+    # a finished analysis is freed by reference counting, not left for the cyclic collector
+    interpreter.calls = None
+    for value in env.values():
+        if isinstance(value, UserFunction):
+            value.scope = None
+    interpreter.module_scope.vars = {}
     return plan, interpreter, env
 
 

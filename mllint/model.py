@@ -95,11 +95,13 @@ class Plan:
 
     def __init__(self) -> None:
         self.graph: nx.DiGraph = nx.DiGraph()
+        self._nodes: dict[int, PlanNode] = {}   # our own index: networkx's cached views would make cycles
         self._next_id = 0
 
     def add(self, node_factory: Callable[[int], PlanNode], parents: "list[PlanNode] | tuple[PlanNode, ...]" = ()) -> PlanNode:
         node = node_factory(self._next_id)
         self._next_id += 1
+        self._nodes[node.id] = node
         self.graph.add_node(node.id, node=node)
         for parent in parents:
             if parent is not None and parent.id != node.id:
@@ -111,11 +113,11 @@ class Plan:
             self.graph.add_edge(source.id, target.id)
 
     def node(self, node_id: int) -> PlanNode:
-        return self.graph.nodes[node_id]["node"]
+        return self._nodes[node_id]
 
     def nodes(self) -> Iterator[PlanNode]:
-        for node_id in sorted(self.graph.nodes):
-            yield self.graph.nodes[node_id]["node"]
+        for node_id in sorted(self._nodes):
+            yield self._nodes[node_id]
 
     def parents(self, node: PlanNode) -> list[PlanNode]:
         return [self.node(p) for p in sorted(self.graph.predecessors(node.id))]
@@ -128,4 +130,4 @@ class Plan:
             yield self.node(source), self.node(target)
 
     def __len__(self) -> int:
-        return self.graph.number_of_nodes()
+        return len(self._nodes)
