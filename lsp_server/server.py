@@ -58,6 +58,7 @@ class MllintServer(LanguageServer):
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mllint-analysis")
         self.idle_collect: asyncio.TimerHandle | None = None
         self.analyses_since_collect = 0
+        self.burst_collections = 0
 
     # -- settings ------------------------------------------------------------------------
     @property
@@ -153,14 +154,17 @@ class MllintServer(LanguageServer):
         if self.idle_collect is not None:
             self.idle_collect.cancel()
         if self.analyses_since_collect >= COLLECT_EVERY:
-            self.collect_now()
+            # mid-burst: usually only the young objects (the recent analyses); every fifth time a
+            # full pass, for the analyses that were promoted while cached and have been evicted since
+            self.burst_collections += 1
+            self.collect_now(generation=2 if self.burst_collections % 5 == 0 else 1)
         else:
             self.idle_collect = loop.call_later(IDLE_COLLECT_SECONDS, self.collect_now)
 
-    def collect_now(self) -> None:
+    def collect_now(self, generation: int = 2) -> None:
         self.idle_collect = None
         self.analyses_since_collect = 0
-        self.worker.submit(gc.collect)
+        self.worker.submit(gc.collect, generation)
 
     async def _refresh_notebook(self, uri: str, notebook: types.NotebookDocument) -> None:
         version = notebook.version
