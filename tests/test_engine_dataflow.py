@@ -1,10 +1,10 @@
 """The abstract interpreter's data flow: assignments, control flow, functions, expressions."""
 from __future__ import annotations
 
-from mllint.domains.values import TOP, Const, Data, Seq
+from mllint.domains.values import TOP, Const, Seq
 from mllint.interpreter.core import MAX_CALL_DEPTH
 
-from helpers import (O, data, describe, estimator, node_ids, nodes_of, one, origin_set, parent_ids, run,
+from helpers import (O, data, node_ids, nodes_of, one, origin_set, parent_ids, run,
                      source_named, sources)
 
 HEAD = """import pandas as pd

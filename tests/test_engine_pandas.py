@@ -8,8 +8,8 @@ import pytest
 from mllint import Config
 from mllint.domains.values import TOP, Data, Statistic
 
-from helpers import (O, data, names_with_lineage, node_ids, nodes_of, one, origin_set, parent_ids, run,
-                     source_named, sources, write)
+from helpers import (O, data, names_with_lineage, nodes_of, one, origin_set, parent_ids, run,
+                     source_named, sources)
 
 PD = "import pandas as pd\n"
 

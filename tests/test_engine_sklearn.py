@@ -1,9 +1,9 @@
 """scikit-learn / imbalanced-learn: estimator graphs, fit/transform expansion, scores, provenance."""
 from __future__ import annotations
 
-from mllint.domains.values import Data, Estimator, Statistic
+from mllint.domains.values import Estimator, Statistic
 
-from helpers import (O, data, estimator, node_ids, nodes_of, one, origin_set, parent_ids, parent_ops, run,
+from helpers import (O, data, estimator, nodes_of, one, origin_set, parent_ids, parent_ops, run,
                      source_named)
 
 PRELUDE = """import pandas as pd
