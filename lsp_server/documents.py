@@ -85,13 +85,8 @@ def analyse_notebook(cells: list[tuple[str, str]], path: str | None, settings: S
 
 def cell_position(source: SourceText | None, line: int) -> tuple[int, int] | None:
     """(code cell index 0-based, 0-based line in the cell) for a 1-based line of the joined text."""
-    if source is None or source.kind != "notebook":
-        return None
-    label = source.cell_label(line)
-    position = source.to_notebook_position(line)
-    if label is None or position is None:
-        return None
-    return int(label.split()[-1]) - 1, position[1] - 1
+    place = source.code_cell_position(line) if source is not None else None
+    return None if place is None else (place[0] - 1, place[1] - 1)
 
 
 def lsp_range(lines: list[str], codec: Any, start: tuple[int, int], end: tuple[int, int]) -> types.Range:

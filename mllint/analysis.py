@@ -38,6 +38,7 @@ class Analysis:
     module: cst.Module | None = None
     data_files: dict[str, tuple[int, int]] = field(default_factory=dict)   # CSV headers it read
     known_columns: dict[str, set[str]] = field(default_factory=dict)       # columns found in use, per source
+    positions: PositionIndex | None = None   # the plan's position index: findings reuse its per-statement cache
 
     @property
     def ok(self) -> bool:
@@ -103,7 +104,7 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
         plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget, known)
     for key, columns in interpreter.discovered.items():
         known.setdefault(key, set()).update(columns)
-    return Analysis(plan, text, env, interpreter.notes, None, module, dict(interpreter.data_files), known)
+    return Analysis(plan, text, env, interpreter.notes, None, module, dict(interpreter.data_files), known, positions)
 
 
 def _interpret(module, ast_module, positions, path, config, budget, known_columns):

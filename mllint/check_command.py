@@ -158,12 +158,9 @@ def check_file(path: str, settings: Settings, data: bytes | None = None) -> File
 
 def _location(span, source) -> Location:
     location = Location(span.start_line, span.start_col + 1, span.end_line, span.end_col + 1)
-    if source is not None and source.kind == "notebook":
-        position = source.to_notebook_position(span.start_line)
-        label = source.cell_label(span.start_line)
-        if position is not None and label is not None:
-            location.cell = int(label.split()[-1])
-            location.cell_line = position[1]
+    place = source.code_cell_position(span.start_line) if source is not None else None
+    if place is not None:
+        location.cell, location.cell_line = place
     return location
 
 

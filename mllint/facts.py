@@ -201,16 +201,12 @@ class PlanFacts:
             return None
         return positions.span(site.node, site.stmt, site.ast_stmt)
 
-    @cached_property
+    @property
     def analysis_positions(self):
-        from .positions import PositionIndex
-        module = self.analysis.module
-        if module is None or self.analysis.source is None:
-            return None
-        return PositionIndex(self.analysis.source.text.split("\n"), module.default_indent)
+        return self.analysis.positions
 
     def _line(self, line: int) -> str:
-        lines = self.analysis.source.text.split("\n") if self.analysis.source is not None else []
+        lines = self.analysis.positions.lines if self.analysis.positions is not None else []
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
     def node_span(self, node: PlanNode) -> Span | None:
@@ -251,11 +247,8 @@ class PlanFacts:
         if line is None:
             return "another line"
         source = self.analysis.source
-        if source is not None and source.kind == "notebook":
-            label, position = source.cell_label(line), source.to_notebook_position(line)
-            if label is not None and position is not None:
-                return f"{label}, line {position[1]}"
-        return f"line {line}"
+        place = source.code_cell_position(line) if source is not None else None
+        return f"cell {place[0]}, line {place[1]}" if place is not None else f"line {line}"
 
     def stat_site(self, stat: Statistic) -> Site | None:
         origin = stat.origin

@@ -86,6 +86,12 @@ class SourceText:
             return None
         return cell.cell, line - cell.first_line + 1
 
+    def code_cell_position(self, line: int) -> tuple[int, int] | None:
+        """``(N, line_in_cell)`` with N the 1-based code-cell number of :meth:`cell_label`;
+        both 1-based.  None for plain Python files and lines between cells."""
+        cell = self._cell_at(line)
+        return None if cell is None else (cell.code_cell, line - cell.first_line + 1)
+
     def cell_label(self, line: int) -> str | None:
         """``"cell N"`` with N the 1-based count of *code* cells, as nbqa does.
 

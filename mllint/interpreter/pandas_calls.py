@@ -292,6 +292,8 @@ class PandasCalls:
             effect = _ARRAY_METHODS.get(name)
         if effect is None:
             return self._stub_typed_unknown(data, name, args, kwargs, node)
+        if effect == "pipe":   # df.pipe(f, *args): f(df, *args), which needs the caller's scope
+            return self.call(args[0], [data] + args[1:], kwargs, node, scope) if args else TOP
         handler = getattr(self, f"_pd_{effect}")
         result = handler(data, name, args, kwargs, node)
         if name in ("pop", "insert") and data.kind == "frame":   # they mutate the frame in place
@@ -311,8 +313,6 @@ class PandasCalls:
             if receiver is not None:
                 self.it.rebind(receiver, result, scope)
             return Const(None)
-        if effect == "pipe":
-            return self._pipe(data, args, kwargs, node, scope)
         return result
 
     def _stub_typed_unknown(self, data: Data, name: str, args: list[Value], kwargs: dict[str, Value],
@@ -521,15 +521,6 @@ class PandasCalls:
 
     def _pd_sink(self, data, name, args, kwargs, node) -> Value:
         return TOP
-
-    def _pd_pipe(self, data, name, args, kwargs, node) -> Value:
-        return TOP  # replaced in data_method, which has the scope
-
-    def _pipe(self, data: Data, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
-              scope: "Scope") -> Value:
-        if not args:
-            return TOP
-        return self.call(args[0], [data] + args[1:], kwargs, node, scope)
 
     def _pd_merge(self, data, name, args, kwargs, node) -> Value:
         return self.merge(data, args, kwargs, node, mlinspect=True)

@@ -24,12 +24,9 @@ def _where(analysis: Analysis, node: PlanNode) -> str:
     span = node.span
     if span is None:
         return "?"
-    source = analysis.source
-    if source is not None and source.kind == "notebook":
-        position = source.to_notebook_position(span.start_line)
-        label = source.cell_label(span.start_line)
-        if position is not None and label is not None:
-            return f"{label}:{position[1]}:{span.start_col + 1}"
+    place = analysis.source.code_cell_position(span.start_line) if analysis.source is not None else None
+    if place is not None:
+        return f"cell {place[0]}:{place[1]}:{span.start_col + 1}"
     return f"{span.start_line}:{span.start_col + 1}"
 
 
