@@ -16,6 +16,7 @@ from typing import Any
 import libcst as cst
 
 from .config import DEFAULT_CONFIG, Config
+from .data_headers import DataReads
 from .domains.values import UserFunction, Value
 from .interpreter.core import Budget, Interpreter
 from .model import Operator, Plan
@@ -36,7 +37,7 @@ class Analysis:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     module: cst.Module | None = None
-    data_files: dict[str, tuple[int, int]] = field(default_factory=dict)   # CSV headers it read
+    data_files: DataReads = field(default_factory=dict)   # data paths looked up -> state (data_headers.State)
     known_columns: dict[str, set[str]] = field(default_factory=dict)       # columns found in use, per source
     positions: PositionIndex | None = None   # the plan's position index: findings reuse its per-statement cache
 

@@ -9,8 +9,11 @@ from . import __version__
 
 
 def _explain(args: argparse.Namespace) -> int:
+    import os
+
     from .analysis import analyze
     from .render import RENDERERS
+    from .settings import ConfigError, load_settings
 
     try:
         with open(args.file, "rb") as handle:
@@ -18,7 +21,12 @@ def _explain(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"mllint: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
-    analysis = analyze(data, path=args.file)
+    try:   # the file's own configuration, as flake8 and the server find it (data-headers included)
+        settings = load_settings(os.path.dirname(os.path.abspath(args.file)))
+    except ConfigError as exc:
+        print(f"mllint: {exc}", file=sys.stderr)
+        return 2
+    analysis = analyze(data, path=args.file, config=settings.engine_config())
     if analysis.error:
         print(f"mllint: {args.file}: {analysis.error}", file=sys.stderr)
         if args.format not in ("mlinspect", "json"):
@@ -96,7 +104,9 @@ def _check(args: argparse.Namespace) -> int:
     paths = args.paths or ["."]
     if paths == ["-"]:
         name = args.stdin_filename or "stdin.py"
-        reports = [check_file(name, settings, sys.stdin.buffer.read())]
+        # text without a name has no project to fence data reads in: it reads no headers
+        stdin_settings = settings if args.stdin_filename else settings.with_overrides(data_headers=False)
+        reports = [check_file(name, stdin_settings, sys.stdin.buffer.read())]
     else:
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:

@@ -9,14 +9,13 @@ class Config:
     """Settings of one analysis.
 
     ``data_headers``: read the header line of a local CSV named by a literal
-    path to learn its columns (bounded read, inside ``project_root`` only).
-    ``project_root``: the folder data files must lie in; None means the
-    nearest ancestor of the analysed file holding pyproject.toml, setup.cfg,
-    setup.py or .git, else the file's own folder.
+    path to learn its columns.  Where such a file may lie is not a setting: it
+    is the project of the analysed file, found from the file alone
+    (``mllint.data_headers.project_root_for``), so that every surface reads the
+    same files whatever folder it was started from.
     """
 
     data_headers: bool = True
-    project_root: str | None = None
     max_seconds: float = 2.0
     max_bytes: int = 2_000_000
     max_lines: int = 20_000      # parsing alone grows with size: past this, the file is not analysed

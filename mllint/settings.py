@@ -42,7 +42,7 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
-    project_root: str | None = None
+    project_root: str | None = None   # where the configuration lives (globs, cache); not the data fence
 
     def enabled(self, code: str) -> bool:
         """ruff-like selection: the most specific matching select / ignore entry wins."""
@@ -57,7 +57,7 @@ class Settings:
         return selected >= ignored if ignored else True
 
     def engine_config(self) -> Config:
-        return Config(data_headers=self.data_headers, project_root=self.project_root)
+        return Config(data_headers=self.data_headers)
 
     def with_overrides(self, **changes: Any) -> "Settings":
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

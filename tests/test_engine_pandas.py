@@ -175,12 +175,6 @@ def test_header_not_read_when_disabled(tmp_path):
     assert schema.open and schema.names == ()
 
 
-def test_project_root_setting_widens_the_fence(tmp_path):
-    project = _project_with_outside_csv(tmp_path)
-    a = run(project, PD + 'df = pd.read_csv("../outside.csv")\n', config=Config(project_root=str(tmp_path)))
-    assert _frame(a, "df").schema.names == ("secret_a", "secret_b")
-
-
 # -- selections -----------------------------------------------------------------------------------
 
 SCHEMA = PD + 'df = pd.read_csv("x.csv", names=["id", "age", "sex", "race", "name", "label"])\n'

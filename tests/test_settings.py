@@ -78,7 +78,7 @@ def test_with_overrides_skips_none_and_engine_config():
     base = Settings(select=("ML1",), data_headers=False, project_root="/p")
     assert base.with_overrides(select=None, ignore=("ML102",)) == Settings(select=("ML1",), ignore=("ML102",),
                                                                            data_headers=False, project_root="/p")
-    assert base.engine_config() == Config(data_headers=False, project_root="/p")
+    assert base.engine_config() == Config(data_headers=False)
     assert Settings().engine_config() == Config()
 
 

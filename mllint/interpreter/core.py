@@ -24,6 +24,7 @@ import libcst as cst
 from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Ref, Seq,
                               UserFunction, Value, join)
 from ..model import Operator, Plan, PlanNode, Span
+from ..data_headers import DataReads
 from ..positions import PositionIndex
 from .imports import bind_import, bind_import_from
 from .scope import Scope, join_vars
@@ -114,7 +115,7 @@ class Interpreter:
         self.notes: list[str] = []
         self.known_columns = known_columns or {}       # data-source call (its code) -> columns found in use
         self.discovered: dict[str, set[str]] = {}
-        self.data_files: dict[str, tuple[int, int]] = {}   # CSV headers read: path -> (mtime_ns, size)
+        self.data_files: DataReads = {}   # every literal data path looked up -> its state
         self.calls = CallEvaluator(self)
 
     # -- plan emission --------------------------------------------------------
