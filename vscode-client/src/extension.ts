@@ -1,6 +1,6 @@
 /**
  * The mllint VS Code extension: starts the mllint language server
- * (`python -m mllint.lsp_server`, stdio) with the user's Python and wires the
+ * (`python -I -u -m mllint.lsp_server`, stdio, outside the workspace) with the user's Python and wires the
  * Restart and Show Pipeline Plan commands. Everything that can be decided without
  * VS Code lives in `launch.ts` / `plan.ts` (unit-tested with mocha).
  */
@@ -24,6 +24,7 @@ import {
     Interpreter,
     resolveInterpreter,
     serverCommand,
+    serverWorkingDirectory,
     toServerSettings,
 } from "./launch";
 import { EXPLAIN_COMMAND, parseExplainResult, renderPlanHtml } from "./plan";
@@ -45,9 +46,12 @@ let currentInterpreter: Interpreter | undefined;
 let queue: Promise<void> = Promise.resolve();
 /** Interpreters the user was already told about (no repeated pop-ups on automatic restarts). */
 const notified = new Set<string>();
+/** The extension's install folder: the server's working directory (not the workspace). */
+let extensionPath: string | undefined;
 let planPanel: { panel: vscode.WebviewPanel; uri: vscode.Uri } | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
+    extensionPath = context.extensionPath;
     output = vscode.window.createOutputChannel("mllint", { log: true });
     traceOutput = new SettingTraceChannel();
     context.subscriptions.push(output, traceOutput);
@@ -176,11 +180,12 @@ async function start(): Promise<void> {
     }
     const folder = primaryFolder();
     const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
-    const cwd = folder?.uri.scheme === "file" ? folder.uri.fsPath : undefined;
+    const workspaceFolder = folder?.uri.scheme === "file" ? folder.uri.fsPath : undefined;
+    const cwd = serverWorkingDirectory(extensionPath);   // never the workspace: see launch.ts
     const interpreter = await resolveInterpreter({
         setting: config.get("interpreter"),
         pythonExtension: () => pythonExtensionInterpreter(folder?.uri),
-        expansion: { workspaceFolder: cwd },
+        expansion: { workspaceFolder },
     });
     currentInterpreter = interpreter;
     const python = displayCommand(interpreter.command);

@@ -4,16 +4,33 @@
  *
  * - which Python runs the server (the `mllint.interpreter` setting, else the
  *   interpreter selected in the Python extension, else `python3` / `python`);
- * - the server command `[...python, "-m", "mllint.lsp_server"]` and its environment;
- * - whether mllint's server is importable there (`python -c "import mllint.lsp_server"`)
+ * - the server command `[...python, "-I", "-u", "-m", "mllint.lsp_server"]` (from
+ *   `server-launch.json`, which the Python test suite reads too), its environment and its
+ *   working directory (never the workspace);
+ * - whether mllint's server is importable there (`python -I -c "import mllint.lsp_server"`)
  *   and the message shown when it is not;
  * - the `mllint` settings section -> `initializationOptions`.
  */
 import { execFile } from "node:child_process";
 import * as os from "node:os";
+import launchSpec from "./server-launch.json";
 
-/** The Python module started as the language server (`python -m mllint.lsp_server`). */
-export const SERVER_MODULE = "mllint.lsp_server";
+/**
+ * How the server is started, in one file shared with the Python tests (tests/test_server_start.py
+ * starts the server with exactly this command in a workspace full of sentinel modules).
+ */
+export interface LaunchSpec {
+    /** Interpreter flags before `-m`: `-I` keeps every workspace module off `sys.path`. */
+    interpreterFlags: readonly string[];
+    module: string;
+}
+export const LAUNCH: LaunchSpec = Object.freeze({
+    interpreterFlags: Object.freeze([...launchSpec.interpreterFlags]),
+    module: launchSpec.module,
+});
+
+/** The Python module started as the language server (`python -I -u -m mllint.lsp_server`). */
+export const SERVER_MODULE = LAUNCH.module;
 /** The distribution that provides it on PyPI. */
 export const PIP_PACKAGE = "mllint-plan";
 
@@ -112,23 +129,32 @@ export interface ServerCommand {
 }
 
 /**
- * The process environment of the server and of the import check. `PYTHONSAFEPATH=1`
- * (Python >= 3.11) keeps `python -m` from putting the working directory first on sys.path,
- * so a folder named `mllint/` in the workspace (e.g. mllint's own repository) cannot
- * shadow the installed package. `PYTHONUNBUFFERED` keeps stderr logs live.
+ * The process environment of the server and of the import check: the extension host's, as is.
+ * Isolation does not come from variables (`PYTHONSAFEPATH` is ignored by Python 3.10, so a
+ * `networkx.py` in the workspace ran there) but from `-I` on the command line, which also makes
+ * Python ignore every `PYTHON*` variable, a `PYTHONPATH` pointing into the workspace included.
  */
 export function serverEnvironment(base: Record<string, string | undefined> = process.env): Record<string, string | undefined> {
-    return { ...base, PYTHONSAFEPATH: "1", PYTHONUNBUFFERED: "1" };
+    return { ...base };
 }
 
-/** `[python..., "-m", "mllint.lsp_server"]` split into command and arguments. */
+/**
+ * The working directory of the server and of the import check: the extension's own folder (or the
+ * home folder), never the workspace. With `-I` the working directory is not on `sys.path` anyway;
+ * this keeps relative paths and the default `[tool.mllint]` lookup away from workspace files too.
+ */
+export function serverWorkingDirectory(extensionPath?: string): string {
+    return extensionPath && extensionPath.trim() !== "" ? extensionPath : os.homedir();
+}
+
+/** `[python..., "-I", "-u", "-m", "mllint.lsp_server"]` split into command and arguments. */
 export function serverCommand(interpreter: string[], baseEnv?: Record<string, string | undefined>): ServerCommand {
     if (interpreter.length === 0) {
         throw new Error("no Python interpreter given");
     }
     return {
         command: interpreter[0],
-        args: [...interpreter.slice(1), "-m", SERVER_MODULE],
+        args: [...interpreter.slice(1), ...LAUNCH.interpreterFlags, "-m", SERVER_MODULE],
         env: serverEnvironment(baseEnv),
     };
 }
@@ -201,9 +227,10 @@ export interface CheckResult {
 
 export const IMPORT_CHECK_TIMEOUT_MS = 30_000;
 
-/** The argv of the import check: `[python..., "-c", "import mllint.lsp_server"]`. */
+/** The argv of the import check: `[python..., "-I", "-u", "-c", "import mllint.lsp_server"]` (the server's
+ * flags, so that the check finds mllint exactly where the server will, and imports nothing from the workspace). */
 export function importCheckArgv(interpreter: string[]): string[] {
-    return [...interpreter, "-c", `import ${SERVER_MODULE}`];
+    return [...interpreter, ...LAUNCH.interpreterFlags, "-c", `import ${SERVER_MODULE}`];
 }
 
 /** Classifies the result of the import check and words the notification. */
@@ -231,7 +258,7 @@ export function classifyImportCheck(interpreter: string[], result: RunResult): C
     if (missing === "mllint") {
         return {
             status: "not-installed",
-            message: `mllint is not installed in ${python}: pip install ${PIP_PACKAGE}`,
+            message: `mllint is not installed in ${python}: pip install ${PIP_PACKAGE} (the server runs isolated: PYTHONPATH and user site-packages are not used)`,
             detail,
         };
     }

@@ -145,7 +145,7 @@ describe("extension bundle with a fake vscode", function () {
         fs.writeFileSync(python, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'mllint'\" >&2\nexit 1\n", { mode: 0o755 });
         try {
             const { rec, ext } = await activateWith({ interpreter: [python] });
-            assert.deepEqual(rec.errors, [`mllint is not installed in ${python}: pip install mllint-plan`]);
+            assert.deepEqual(rec.errors, [`mllint is not installed in ${python}: pip install mllint-plan (the server runs isolated: PYTHONPATH and user site-packages are not used)`]);
             await ext.deactivate();
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });

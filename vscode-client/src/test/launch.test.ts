@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import {
     checkServerImportable,
@@ -14,8 +15,10 @@ import {
     resolveInterpreter,
     RunResult,
     Runner,
+    LAUNCH,
     serverCommand,
     serverEnvironment,
+    serverWorkingDirectory,
     toServerSettings,
 } from "../launch";
 
@@ -94,18 +97,32 @@ describe("resolveInterpreter", () => {
 });
 
 describe("serverCommand", () => {
-    it("runs python -m mllint.lsp_server after the interpreter's own arguments", () => {
+    it("runs python -I -u -m mllint.lsp_server after the interpreter's own arguments", () => {
         const cmd = serverCommand(["/venv/bin/python", "-X", "utf8"], { PATH: "/bin" });
         assert.equal(cmd.command, "/venv/bin/python");
-        assert.deepEqual(cmd.args, ["-X", "utf8", "-m", "mllint.lsp_server"]);
+        assert.deepEqual(cmd.args, ["-X", "utf8", "-I", "-u", "-m", "mllint.lsp_server"]);
         assert.equal(cmd.env.PATH, "/bin");
     });
 
-    it("keeps the working directory off sys.path and stderr unbuffered", () => {
-        const env = serverEnvironment({ PYTHONSAFEPATH: "", FOO: "1" });
-        assert.equal(env.PYTHONSAFEPATH, "1");
-        assert.equal(env.PYTHONUNBUFFERED, "1");
-        assert.equal(env.FOO, "1");
+    it("takes the command from server-launch.json, the file the Python tests start the server from", () => {
+        const spec = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "src", "server-launch.json"), "utf8"));
+        assert.deepEqual([...LAUNCH.interpreterFlags], spec.interpreterFlags);
+        assert.equal(LAUNCH.module, spec.module);
+        const cmd = serverCommand(["py"]);
+        assert.deepEqual([cmd.command, ...cmd.args], ["py", ...spec.interpreterFlags, "-m", spec.module]);
+    });
+
+    it("isolates the interpreter on the command line, not through variables 3.10 ignores", () => {
+        assert.ok(serverCommand(["py"]).args.includes("-I"));      // no cwd / script folder / PYTHON* / user site
+        const env = serverEnvironment({ FOO: "1", PYTHONPATH: "/ws" });
+        assert.equal(env.PYTHONSAFEPATH, undefined);
+        assert.deepEqual(env, { FOO: "1", PYTHONPATH: "/ws" });   // passed on as is: -I makes Python ignore it
+    });
+
+    it("never starts in the workspace: the extension's folder, else home", () => {
+        assert.equal(serverWorkingDirectory("/ext/mllint-0.1.0"), "/ext/mllint-0.1.0");
+        assert.equal(serverWorkingDirectory(undefined), os.homedir());
+        assert.equal(serverWorkingDirectory(""), os.homedir());
     });
 
     it("rejects an empty interpreter", () => {
@@ -124,9 +141,8 @@ describe("import check", () => {
         };
         const result = await checkServerImportable(python, { runner, timeoutMs: 1234, env: { A: "b" } });
         assert.equal(result.status, "ok");
-        assert.deepEqual(seen?.argv, ["/venv/bin/python", "-c", "import mllint.lsp_server"]);
-        assert.deepEqual(importCheckArgv(["py", "-X", "utf8"]), ["py", "-X", "utf8", "-c", "import mllint.lsp_server"]);
-        assert.equal(seen?.env?.PYTHONSAFEPATH, "1");
+        assert.deepEqual(seen?.argv, ["/venv/bin/python", "-I", "-u", "-c", "import mllint.lsp_server"]);
+        assert.deepEqual(importCheckArgv(["py", "-X", "utf8"]), ["py", "-X", "utf8", "-I", "-u", "-c", "import mllint.lsp_server"]);
         assert.equal(seen?.env?.A, "b");
         assert.equal(seen?.timeoutMs, 1234);
     });
@@ -134,7 +150,7 @@ describe("import check", () => {
     it("says how to install mllint when it is missing", () => {
         const result = classifyImportCheck(python, noModule("mllint"));
         assert.equal(result.status, "not-installed");
-        assert.equal(result.message, "mllint is not installed in /venv/bin/python: pip install mllint-plan");
+        assert.equal(result.message, "mllint is not installed in /venv/bin/python: pip install mllint-plan (the server runs isolated: PYTHONPATH and user site-packages are not used)");
         assert.match(result.detail, /No module named 'mllint'/);
     });
 
@@ -166,7 +182,7 @@ describe("import check", () => {
     it("quotes interpreter paths with spaces in messages", () => {
         assert.equal(displayCommand(["/My Envs/python", "-X", "utf8"]), "\"/My Envs/python\" -X utf8");
         const result = classifyImportCheck(["/My Envs/python"], noModule("mllint"));
-        assert.equal(result.message, "mllint is not installed in \"/My Envs/python\": pip install mllint-plan");
+        assert.equal(result.message, "mllint is not installed in \"/My Envs/python\": pip install mllint-plan (the server runs isolated: PYTHONPATH and user site-packages are not used)");
     });
 
     it("builds a shell install command for the interpreter", () => {

@@ -1,5 +1,5 @@
 /**
- * Protocol smoke test: drives the real Python server (`python -m mllint.lsp_server`)
+ * Protocol smoke test: drives the real Python server (`python -I -u -m mllint.lsp_server`)
  * from Node with `vscode-languageserver-protocol`, the JSON-RPC/LSP library under the
  * VS Code client, announcing the client capabilities that VS Code announces.
  *
@@ -11,7 +11,8 @@
  * Steps: initialize (+ checks of the server's capabilities) -> initialized -> didOpen of a
  * script that scales before the split -> ML101 (source "mllint") by textDocument/diagnostic
  * (pull) when advertised, else a publishDiagnostics within 20 s -> mllint.explain when
- * advertised -> shutdown -> exit, and the process ends with code 0.
+ * advertised -> shutdown -> exit, and the process ends with code 0; sentinel modules in the
+ * workspace (its cwd) never ran.
  */
 import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -42,6 +43,8 @@ import {
 import { checkServerImportable, displayCommand, serverCommand } from "../launch";
 import { parseExplainResult } from "../plan";
 
+/** Modules the server imports; a workspace copy of any of them must never run. */
+const SENTINEL_MODULES = ["networkx", "pygls", "libcst", "lsprotocol", "tomllib", "tomli"];
 const DIAGNOSTICS_TIMEOUT_MS = 20_000;
 const REQUEST_TIMEOUT_MS = 20_000;
 const EXIT_TIMEOUT_MS = 5_000;
@@ -159,6 +162,13 @@ async function main(): Promise<number> {
     const workspace = fs.mkdtempSync(path.join(os.tmpdir(), "mllint-smoke-"));
     const file = path.join(workspace, "leaky_pipeline.py");
     fs.writeFileSync(file, LEAKY_SCRIPT);
+    // A hostile workspace: modules the server imports, each leaving a mark when it runs. The server is
+    // started with cwd = workspace here (the worst case); the launch command must keep them off sys.path.
+    const marks = path.join(workspace, "imported");
+    for (const name of SENTINEL_MODULES) {
+        fs.writeFileSync(path.join(workspace, `${name}.py`),
+            `open(${JSON.stringify(path.join(workspace, "imported"))}, "a").write(${JSON.stringify(name + "\n")})\n`);
+    }
     const uri = pathToFileURL(file).href;
     const rootUri = pathToFileURL(workspace).href;
 
@@ -305,6 +315,10 @@ async function main(): Promise<number> {
             fail(`server exited with code ${code} after shutdown + exit (the spec requires 0)`);
         }
         console.log("shutdown/exit: exit code 0");
+        if (fs.existsSync(marks)) {
+            fail(`workspace modules were imported by the server: ${fs.readFileSync(marks, "utf8").trim()}`);
+        }
+        console.log(`isolation: none of ${SENTINEL_MODULES.join(", ")} from the workspace was imported`);
         console.log("PASS: protocol smoke test");
         return 0;
     } catch (error) {
