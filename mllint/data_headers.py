@@ -125,9 +125,15 @@ def looked_up_path(path: str, folder: str) -> str:
     return os.path.normpath(os.path.join(folder, os.path.expanduser(path)))
 
 
-def evaluate(looked_up: str, folder: str) -> tuple[State, str | None]:
-    """The state of one looked-up path now, and its real path when it is a readable file in the fence."""
-    root = project_root_for(folder)
+def evaluate(looked_up: str, folder: str, roots: dict[str, str | None] | None = None) -> tuple[State, str | None]:
+    """The state of one looked-up path now, and its real path when it is a readable file in the fence.
+    ``roots`` memoises :func:`project_root_for` over one batch of lookups."""
+    if roots is None:
+        root = project_root_for(folder)
+    elif folder in roots:
+        root = roots[folder]
+    else:
+        root = roots[folder] = project_root_for(folder)
     real = os.path.realpath(looked_up)
     if root is None or not _under(real, root):
         return (Kind.OUTSIDE.value, folder), None
@@ -242,6 +248,7 @@ def unchanged(reads: Mapping[str, Any] | None) -> bool:
         return True
     if not isinstance(reads, Mapping):
         return False
+    roots: dict[str, str | None] = {}
     for looked_up, recorded in reads.items():
         if not isinstance(looked_up, str) or not isinstance(recorded, (list, tuple)) or not recorded:
             return False
@@ -250,6 +257,6 @@ def unchanged(reads: Mapping[str, Any] | None) -> bool:
             continue
         if len(recorded) < 2 or not isinstance(recorded[1], str):
             return False
-        if evaluate(looked_up, recorded[1])[0] != recorded:
+        if evaluate(looked_up, recorded[1], roots)[0] != recorded:
             return False
     return True
