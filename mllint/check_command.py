@@ -161,6 +161,8 @@ def _location(span, source) -> Location:
     place = source.code_cell_position(span.start_line) if source is not None else None
     if place is not None:
         location.cell, location.cell_line = place
+        location.column = source.cell_column(span.start_line, span.start_col) + 1
+        location.end_column = source.cell_column(span.end_line, span.end_col) + 1
     return location
 
 

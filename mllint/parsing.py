@@ -173,6 +173,7 @@ def _edit(code: str, edits: list[tuple[tuple[int, int], tuple[int, int], str]]) 
 #: before it (``)if``).
 _WORDS = {tokenize.NAME, tokenize.NUMBER, tokenize.STRING}
 _KEYWORDS = frozenset(keyword.kwlist) - {"True", "False", "None"}
+_OPENING, _CLOSING = frozenset("([{"), frozenset(")]}")
 
 
 def _is_keyword(token: tokenize.TokenInfo) -> bool:
@@ -194,8 +195,8 @@ def space_keywords(code: str) -> str | None:
     for before, after in zip(tokens, tokens[1:]):
         if before.end != after.start:
             continue
-        if (_is_keyword(before) and (after.type in _WORDS or after.string in "([{")) or \
-                (_is_keyword(after) and (before.type in _WORDS or before.string in ")]}")):
+        if (_is_keyword(before) and (after.type in _WORDS or after.string in _OPENING)) or \
+                (_is_keyword(after) and (before.type in _WORDS or before.string in _CLOSING)):
             points.add(before.end)
     if not points:
         return None

@@ -49,6 +49,8 @@ class CellMap:
     code_cell: int
     first_line: int  # 1-based line of ``text`` holding the cell's first line
     line_count: int  # lines the cell occupies (a trailing "\n" adds an empty line)
+    indent: int = 0  # characters removed from the start of the cell's lines (IPython's dedent)
+    undented: tuple[int, ...] = ()  # 0-based lines of the cell that did not start with that indent
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,17 @@ class SourceText:
         both 1-based.  None for plain Python files and lines between cells."""
         cell = self._cell_at(line)
         return None if cell is None else (cell.code_cell, line - cell.first_line + 1)
+
+    def cell_column(self, line: int, column: int) -> int:
+        """The 0-based column in the notebook cell of ``column`` on 1-based ``line`` of :attr:`text`.
+
+        Cells whose first line is indented were dedented as IPython does, so their columns
+        move right again by the removed indent; any other column is returned as it is.
+        """
+        cell = self._cell_at(line)
+        if cell is None or not cell.indent or line - cell.first_line in cell.undented:
+            return column
+        return column + cell.indent
 
     def cell_label(self, line: int) -> str | None:
         """``"cell N"`` with N the 1-based count of *code* cells, as nbqa does.
@@ -330,6 +343,33 @@ def _blank_ipython_syntax(lines: list[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- notebooks
 
+_LEADING_INDENT = re.compile(r"[ \t]+")
+
+
+def _dedent_cell(lines: list[str]) -> tuple[list[str], int, tuple[int, ...]]:
+    """Remove the first non-blank line's indentation from every line that starts with it.
+
+    This is IPython's ``leading_empty_lines`` + ``leading_indent`` clean-up (it runs before
+    magics are recognised), except that blank lines are kept so the cell keeps its line
+    count.  Returns the lines, the width removed and the non-blank lines left as they were.
+    """
+    first = next((line for line in lines if line.strip()), None)
+    match = _LEADING_INDENT.match(first) if first is not None else None
+    if match is None:
+        return lines, 0, ()
+    indent = match.group(0)
+    width = len(indent)
+    out, undented = [], []
+    for number, line in enumerate(lines):
+        if line.startswith(indent):
+            out.append(line[width:])
+        else:
+            out.append(line)
+            if line.strip():
+                undented.append(number)
+    return out, width, tuple(undented)
+
+
 
 def _invalid(message: str) -> SourceError:
     return SourceError(f"invalid notebook JSON: {message}")
@@ -396,12 +436,13 @@ def _cell_source(cell: dict[str, Any], index: int) -> str:
 def notebook_to_source(data: str | bytes, path: str | None) -> SourceText:
     """Concatenate a notebook's code cells into analysable Python.
 
-    IPython syntax (magics, shell and help lines, ``x = !cmd``) is blanked line
-    by line and non-Python cell magics blank their whole cell, so every cell
-    keeps its line count and :meth:`SourceText.to_notebook_position` is exact.
-    Not handled (IPython accepts them, we leave a syntax error): automagic
-    without ``%`` (``pip install x``), cells IPython dedents because their
-    first line is indented, and pasted ``>>>`` / ``In [1]:`` prompts.
+    A cell whose first non-blank line is indented is dedented as IPython does
+    (:meth:`SourceText.cell_column` maps columns back).  IPython syntax (magics,
+    shell and help lines, ``x = !cmd``) is blanked line by line and non-Python
+    cell magics blank their whole cell, so every cell keeps its line count and
+    :meth:`SourceText.to_notebook_position` is exact.  Not handled (IPython
+    accepts them, we leave a syntax error): automagic without ``%``
+    (``pip install x``) and pasted ``>>>`` / ``In [1]:`` prompts.
     Raises :class:`SourceError` for broken JSON, a bad structure or a
     non-Python kernel.
     """
@@ -426,8 +467,10 @@ def notebook_to_source(data: str | bytes, path: str | None) -> SourceText:
             raise _invalid(f"cell {index} has no 'cell_type'")
         if cell["cell_type"] != "code":
             continue
-        lines = _blank_ipython_syntax(_cell_source(cell, index).split("\n"))
-        maps.append(CellMap(cell=index, code_cell=len(maps) + 1, first_line=next_line, line_count=len(lines)))
+        lines, indent, undented = _dedent_cell(_cell_source(cell, index).split("\n"))
+        lines = _blank_ipython_syntax(lines)
+        maps.append(CellMap(cell=index, code_cell=len(maps) + 1, first_line=next_line, line_count=len(lines),
+                            indent=indent, undented=undented))
         chunks.append("\n".join(lines))
         next_line += len(lines) + 1  # + the separator line
     text = "\n\n".join(chunks) + "\n" if chunks else ""
