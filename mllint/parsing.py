@@ -36,12 +36,12 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-__all__ = ["Parsed", "join_string_runs", "parse_code", "space_keywords"]
+__all__ = ["LIBCST_REJECTS", "Parsed", "join_string_runs", "parse_code", "space_keywords"]
 
 #: What LibCST raises on valid Python: syntax errors, node validation, and internal errors
 #: of its tree builder (``TypeError`` on ``if(lambda: 1)``).  RecursionError and MemoryError
 #: are caught separately: they say the input is too big, not that LibCST dislikes a form.
-_LIBCST_REJECTS = (cst.ParserSyntaxError, cst.CSTValidationError, TypeError, ValueError)
+LIBCST_REJECTS = (cst.ParserSyntaxError, cst.CSTValidationError, TypeError, ValueError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ def parse_code(code: str) -> Parsed:
         notes.append("long runs of adjacent string literals were joined into one literal each")
     try:
         return Parsed(code, cst.parse_module(code), tree, notes=tuple(notes))
-    except _LIBCST_REJECTS as exc:
+    except LIBCST_REJECTS as exc:
         first = exc
     except (RecursionError, MemoryError) as exc:
         return Parsed(code, error=f"cannot parse: {type(exc).__name__}")
@@ -91,7 +91,7 @@ def parse_code(code: str) -> Parsed:
 def _try_libcst(code: str) -> cst.Module | None:
     try:
         return cst.parse_module(code)
-    except (*_LIBCST_REJECTS, RecursionError, MemoryError):
+    except (*LIBCST_REJECTS, RecursionError, MemoryError):
         return None
 
 

@@ -212,3 +212,11 @@ def test_mllint_check_reports_the_indented_cell_at_its_cell_line_and_column(tmp_
                              "nb.ipynb"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     [finding] = [f for f in json.loads(result.stdout) if f["code"] == "ML101"]
     assert (finding["cell"], finding["cell_line"], finding["start_column"]) == (2, 4, 3)
+
+
+def test_the_pipeline_fix_declines_code_libcst_rejects():
+    """The editor's rewrite works on the user's own text (never the normalised copy): no fix, no crash."""
+    from lsp_server.pipeline_fix import pipeline_fix
+
+    code = _with_prefix("f = lambda x: -1 if x < 0 else(1 if x > 0 else 0)\n")
+    assert pipeline_fix(code, None, 1 + LEAK_LINE, Settings()) is None
