@@ -18,6 +18,7 @@ import bisect
 import codecs
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -194,6 +195,15 @@ _PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debu
 #: can start a Python statement, so blanking such a line never hides code.
 _ESCAPES = ("%", "!", "?", ",", ";", "/")
 _ASSIGN_NEIGHBOURS = "=!<>:+-*/%&|^@"  # a '=' next to these is not a plain assignment
+#: Line magics and shell aliases IPython runs without ``%`` (automagic is on by default):
+#: ``pip install x``, ``cd ../input``, ``ls data``.
+_AUTOMAGICS = frozenset("""
+    alias autoreload bookmark cat cd clear colors conda config cp debug dhist dirs env gui hist history
+    ldir less lf lk ll load load_ext loadpy ls lsmagic lx macro magic matplotlib mkdir more mv page pdb
+    pinfo pip popd precision prun psearch pushd pwd pycat pylab recall rehashx reload_ext rerun reset
+    rm rmdir run save set_env store sx system tb time timeit unalias unload_ext who whos xdel xmode
+""".split())
+_AUTOMAGIC = re.compile(r"[ \t]*([A-Za-z_]\w*)[ \t]+\S")
 
 
 @dataclass(slots=True)
@@ -270,6 +280,28 @@ class _Scan:
         self.depth, self.quote, self.continued, self.last, self.seen_assign = 0, None, False, "", False
 
 
+def _is_automagic(line: str) -> bool:
+    """``pip install x`` at a statement start: a magic name, an argument, and no Python.
+
+    Only a complete line that does not compile is taken (``ls -la`` and ``run = 3`` are
+    Python and stay; a shadowing assignment would make IPython run them as Python too).
+    """
+    match = _AUTOMAGIC.match(line)
+    if match is None or match.group(1) not in _AUTOMAGICS:
+        return False
+    scan = _Scan()
+    scan.feed(line)
+    if not scan.at_statement_start:
+        return False   # an open bracket or string continues on the next line: Python
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(line.strip(), "<cell>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return True
+    return False
+
+
 def _backslash_end(lines: list[str], start: int) -> int:
     """Last line of a magic/shell line continued with trailing backslashes (as IPython does)."""
     end = start
@@ -324,7 +356,7 @@ def _blank_ipython_syntax(lines: list[str]) -> list[str]:
         if scan.at_statement_start:
             logical_start = index
             scan.next_logical_line()
-            if line.lstrip().startswith(_ESCAPES):
+            if line.lstrip().startswith(_ESCAPES) or _is_automagic(line):
                 end = _backslash_end(out, index)
                 _blank(out, index, end)
                 index = end + 1
@@ -441,8 +473,9 @@ def notebook_to_source(data: str | bytes, path: str | None) -> SourceText:
     shell and help lines, ``x = !cmd``) is blanked line by line and non-Python
     cell magics blank their whole cell, so every cell keeps its line count and
     :meth:`SourceText.to_notebook_position` is exact.  Not handled (IPython
-    accepts them, we leave a syntax error): automagic without ``%``
-    (``pip install x``) and pasted ``>>>`` / ``In [1]:`` prompts.
+    accepts them, we leave a syntax error): automagic lines that are
+    valid Python (``ls -la``) and pasted ``>>>`` / ``In [1]:`` prompts;
+    automagic lines that are not Python (``pip install x``) are blanked.
     Raises :class:`SourceError` for broken JSON, a bad structure or a
     non-Python kernel.
     """

@@ -220,3 +220,16 @@ def test_the_pipeline_fix_declines_code_libcst_rejects():
 
     code = _with_prefix("f = lambda x: -1 if x < 0 else(1 if x > 0 else 0)\n")
     assert pipeline_fix(code, None, 1 + LEAK_LINE, Settings()) is None
+
+
+def test_automagic_lines_that_are_not_python_are_blanked(tmp_path):
+    """IPython runs ``pip install x`` / ``cd ../input`` without ``%`` (automagic is on by default)."""
+    cells = ("pip install -q xgboost\ncd ../input\nls data/", *LEAK_CELLS,
+             "run = 3\nls -la\nrun (1,\n     2)\nif run:\n    pip install x\n")
+    analysis, findings = _findings(_notebook(*cells), tmp_path, "nb.ipynb")
+    lines = analysis.source.text.split("\n")
+    assert lines[:3] == ["", "", ""]   # "ls data/" is not Python either
+    last = analysis.source.cells[-1].first_line
+    assert lines[last - 1:last + 5] == ["run = 3", "ls -la", "run (1,", "     2)", "if run:", "    pass"]
+    [finding] = [f for f in findings if f.code == "ML101"]
+    assert analysis.source.code_cell_position(finding.span.start_line) == (3, 4)
