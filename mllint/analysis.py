@@ -89,7 +89,8 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
         plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget, known)
     for key, columns in interpreter.discovered.items():
         known.setdefault(key, set()).update(columns)
-    return Analysis(plan, text, env, [*parsed.notes, *interpreter.notes], None, module, dict(interpreter.data_files), known, positions)
+    return Analysis(plan, text, env, [*parsed.notes, *interpreter.notes], None, module, dict(interpreter.data_files),
+                    known, positions)
 
 
 def _interpret(module, ast_module, positions, path, config, budget, known_columns):

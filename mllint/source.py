@@ -402,7 +402,6 @@ def _dedent_cell(lines: list[str]) -> tuple[list[str], int, tuple[int, ...]]:
     return out, width, tuple(undented)
 
 
-
 def _invalid(message: str) -> SourceError:
     return SourceError(f"invalid notebook JSON: {message}")
 

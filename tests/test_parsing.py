@@ -20,6 +20,7 @@ from mllint.analysis import analyze
 from mllint.checker import check_analysis
 from mllint.parsing import MAX_STRING_RUN, join_string_runs, parse_code, space_keywords
 from mllint.settings import Settings
+from test_lsp_server import client, diagnostics_where, has, start, the  # noqa: F401  (pytest-lsp fixture)
 
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")   # ``1if``: CPython warns, accepts
 
@@ -199,6 +200,8 @@ def test_indented_notebook_cell_is_dedented_and_columns_map_back(tmp_path):
     comment_line = source.cells[1].first_line + 2
     assert source.text.split("\n")[comment_line - 1] == "# prepare"
     assert source.cell_column(comment_line, 0) == 0      # the line IPython left as it was
+    from mllint.render import RENDERERS
+    assert " cell 2:4:3 " in RENDERERS["text"](analysis)   # explain shows the cell's own column
 
 
 def test_mllint_check_reports_the_indented_cell_at_its_cell_line_and_column(tmp_path):
@@ -233,3 +236,22 @@ def test_automagic_lines_that_are_not_python_are_blanked(tmp_path):
     assert lines[last - 1:last + 5] == ["run = 3", "ls -la", "run (1,", "     2)", "if run:", "    pass"]
     [finding] = [f for f in findings if f.code == "ML101"]
     assert analysis.source.code_cell_position(finding.span.start_line) == (3, 4)
+
+
+async def test_language_server_places_the_indented_cell_finding_at_its_column(client, tmp_path):  # noqa: F811
+    """The server's notebook diagnostics use the cell's own columns (the removed indent added back)."""
+    from lsprotocol import types
+
+    await start(client, "visual-studio-code", tmp_path)
+    notebook = tmp_path / "nb.ipynb"
+    cell_uris = [f"vscode-notebook-cell:{notebook}#W{i}sZmlsZQ" for i in range(len(LEAK_CELLS))]
+    client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
+        notebook_document=types.NotebookDocument(
+            uri=notebook.as_uri(), notebook_type="jupyter-notebook", version=1,
+            cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=u) for u in cell_uris]),
+        cell_text_documents=[types.TextDocumentItem(uri=u, language_id="python", version=1, text=t)
+                             for u, t in zip(cell_uris, LEAK_CELLS)]))
+    diagnostic = the(await diagnostics_where(client, cell_uris[1], has("ML101"), "ML101 in the indented cell"),
+                     "ML101")
+    assert diagnostic.range.start == types.Position(3, 2)
+    assert diagnostic.range.end.character == len(LEAK_CELLS[1].split("\n")[3])
