@@ -216,9 +216,11 @@ def join_string_runs(code: str) -> str | None:
 
     The literal has the run's value (f-strings end a run: their value is not known) and stands
     in parentheses spanning the run's lines, so every statement keeps its first and last line.
-    None when no run is that long (checked first with a cheap regex count).
+    None when no run is that long (checked first with cheap counts).
     """
-    if len(_ADJACENT_STRINGS.findall(code)) < MAX_STRING_RUN:
+    # the regex costs ~1% of a LibCST parse; most files stop at the quote count
+    if code.count("'") + code.count('"') < 2 * MAX_STRING_RUN or \
+            len(_ADJACENT_STRINGS.findall(code)) < MAX_STRING_RUN:
         return None
     tokens = _tokens(code)
     if tokens is None:
