@@ -13,16 +13,16 @@ without moving a line, so that line numbers stay those of the file:
   findings are reported at statement starts.
 * thousands of implicitly concatenated string literals: LibCST nests them and its parser
   gives up (and the interpreter would recurse as deep).  Long runs of plain literals are
-  replaced by one literal of the same value, padded so every later line keeps its number
-  (:func:`join_string_runs`).
+  replaced by one literal of the same value, in parentheses spanning the run's lines, so
+  every statement keeps its first and last line (:func:`join_string_runs`).
 * tab/space mixes CPython accepts: retried with ``expandtabs(8)``.
 * anything else: each top-level statement LibCST still rejects is replaced by ``pass`` plus
   empty lines (same line count) and the rest is analysed, with a note naming the lines
   (:func:`_without_rejected_statements`).
 
 The normalisations run only after LibCST has failed, so valid files pay nothing; the
-string-run check is a cheap regex count before that, because LibCST's failure on a long run
-is slow and can exhaust the stack.
+string-run check (a quote count, then a regex count) runs before, because LibCST's failure on
+a long run is slow and the interpreter would recurse through a long one it accepts.
 """
 from __future__ import annotations
 
