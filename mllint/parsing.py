@@ -281,11 +281,13 @@ def _statement_chunks(code: str, tree: ast.Module) -> list[tuple[int, int]]:
     comments and statements sharing a line kept together); lines before the first one
     form a chunk of their own."""
     count = code.count("\n") + 1
-    starts = []
+    starts: list[int] = []
+    last_end = 0
     for statement in tree.body:
         first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", ()))])
-        if not starts or first > starts[-1]:
+        if first > last_end:   # not on a line the previous statement ends on (``x = (1,\n 2); y = 3``)
             starts.append(first)
+        last_end = max(last_end, statement.end_lineno or statement.lineno)
     if not starts:
         return [(1, count)]
     if starts[0] > 1:

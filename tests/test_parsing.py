@@ -255,3 +255,10 @@ async def test_language_server_places_the_indented_cell_finding_at_its_column(cl
                      "ML101")
     assert diagnostic.range.start == types.Position(3, 2)
     assert diagnostic.range.end.character == len(LEAK_CELLS[1].split("\n")[3])
+
+
+def test_statements_sharing_a_line_stay_in_one_chunk():
+    from mllint.parsing import _statement_chunks
+
+    code = "# head\nx = (1,\n     2); y = 3\n@dec\ndef f():\n    pass\nz = 1; w = 2\n"
+    assert _statement_chunks(code, ast.parse(code)) == [(1, 1), (2, 3), (4, 6), (7, 8)]
