@@ -76,6 +76,15 @@ def test_ten_thousand_concatenated_literals_are_analysed(tmp_path, layout):
     assert any("string literals were joined" in note for note in analysis.notes)
 
 
+def test_three_thousand_literals_libcst_accepts_do_not_stop_the_interpreter(tmp_path):
+    """LibCST nests one ConcatenatedString per literal: walking 3,000 of them used to end the analysis."""
+    prefix = "s = (" + "\n".join(["'ab'"] * 3000) + ")\n"
+    assert cst.parse_module(prefix)
+    analysis, findings = _findings(_with_prefix(prefix), tmp_path)
+    assert _leak_lines(findings) == [3000 + LEAK_LINE]
+    assert not [note for note in analysis.notes if "stopped" in note], analysis.notes
+
+
 def test_joined_literal_keeps_value_and_statement_lines():
     parts = ["'a'", '"\\n"', "r'\\d'", "u'é'"] * (MAX_STRING_RUN // 2)
     code = "x = 1\nif x:\n    s = (" + "\n        ".join(parts) + ")  # end\n    t = s\n"
