@@ -9,8 +9,9 @@ without moving a line, so that line numbers stay those of the file:
   LibCST's node validation insists on a space there (``CSTValidationError``) or fails with a
   ``TypeError``.  A space is inserted between the keyword and its neighbouring token
   (:func:`space_keywords`).  Columns after an inserted space move right by one on that line
-  only; statement starts never move (nothing is inserted before a line's first token), and
-  findings are reported at statement starts.
+  only (documented shift, not mapped back): nothing is inserted before a line's first token,
+  so statements starting a line, where findings are reported, never move; only the body of a
+  one-line compound statement after the space (``if(x): y = 1``) or a span's end column can.
 * thousands of implicitly concatenated string literals: LibCST nests them and its parser
   gives up (and the interpreter would recurse as deep).  Long runs of plain literals are
   replaced by one literal of the same value, in parentheses spanning the run's lines, so
