@@ -5,7 +5,8 @@ endings, so this module is the only place that knows about encodings, line
 endings and notebook JSON.  The one rule it never breaks is *line numbers do
 not move*: a ``.py`` file keeps its line count, and every notebook cell keeps
 its own line count, so a diagnostic at line N of :attr:`SourceText.text` maps
-back to the exact line the user wrote.
+back to the exact line the user wrote.  Columns move only in cells IPython
+dedents (first line indented); :meth:`SourceText.cell_column` maps them back.
 
 Only ``\\r\\n``, ``\\r`` and ``\\n`` are line breaks (as for Python's
 tokenizer).  Do not split :attr:`SourceText.text` with ``str.splitlines``: it
