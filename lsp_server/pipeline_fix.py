@@ -19,6 +19,7 @@ import libcst as cst
 
 from mllint.analysis import analyze
 from mllint.checker import check_analysis
+from mllint.parsing import LIBCST_REJECTS
 from mllint.settings import Settings
 
 
@@ -51,7 +52,7 @@ def pipeline_fix(source: str, path: str | None, finding_line: int, settings: Set
     """The rewritten module, or None when the shape is not recognised or the rewrite is not leak-free."""
     try:
         module = cst.parse_module(source)
-    except cst.ParserSyntaxError:
+    except (*LIBCST_REJECTS, RecursionError, MemoryError):   # valid Python LibCST rejects: no rewrite
         return None
     body = list(module.body)
     lines_before = [module.code_for_node(s).count("\n") for s in body]

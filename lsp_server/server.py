@@ -222,7 +222,8 @@ class MllintServer(LanguageServer):
             lines = document.source.split("\n") if document is not None else [""]
             codec = document.position_codec if document is not None else self.workspace.position_codec
             end_line = start[1] + (span.end_line - span.start_line)
-            return cell_uri, lsp_range(lines, codec, (start[1], span.start_col), (end_line, span.end_col))
+            return cell_uri, lsp_range(lines, codec, (start[1], source.cell_column(span.start_line, span.start_col)),
+                                       (end_line, source.cell_column(span.end_line, span.end_col)))
 
         for finding in snapshot.findings:
             placed = place(finding.span)

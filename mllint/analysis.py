@@ -6,10 +6,8 @@ one clear line, and the plan is empty.
 """
 from __future__ import annotations
 
-import ast
 import os
 import re
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +18,7 @@ from .data_headers import DataReads
 from .domains.values import UserFunction, Value
 from .interpreter.core import Budget, Interpreter
 from .model import Operator, Plan
+from .parsing import parse_code
 from .positions import PositionIndex
 from .source import SourceError, SourceText, load_source
 
@@ -73,24 +72,10 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
     # CPython's parser first: it is ~10x cheaper, its messages are the ones people know, and
     # its nesting limits keep pathological input away from LibCST's native parser (which
     # can overflow its stack or take quadratic time on thousands of chained operations).
-    ast_module, problem = _parse_ast(code)
-    if problem is None:
-        problem = _too_long_chain(code, ast_module)
-    if problem is not None:
-        return Analysis(plan, text, error=problem)
-    try:
-        module = cst.parse_module(code)
-    except cst.ParserSyntaxError as exc:
-        if "\t" not in code:
-            return Analysis(plan, text, error=_syntax_message(exc))
-        try:   # LibCST rejects some tab/space mixes that CPython accepts
-            code = code.expandtabs(8)
-            module = cst.parse_module(code)
-            ast_module, _ = _parse_ast(code)
-        except cst.ParserSyntaxError:
-            return Analysis(plan, text, error=_syntax_message(exc))
-    except (RecursionError, MemoryError, ValueError) as exc:
-        return Analysis(plan, text, error=f"cannot parse: {type(exc).__name__}")
+    parsed = parse_code(code)
+    if parsed.error is not None:
+        return Analysis(plan, text, error=parsed.error)
+    code, module, ast_module = parsed.code, parsed.module, parsed.tree
     lines = code.split("\n")
     positions = PositionIndex(lines, module.default_indent)
     budget = Budget(seconds=config.max_seconds)
@@ -105,7 +90,8 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
         plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget, known)
     for key, columns in interpreter.discovered.items():
         known.setdefault(key, set()).update(columns)
-    return Analysis(plan, text, env, interpreter.notes, None, module, dict(interpreter.data_files), known, positions)
+    return Analysis(plan, text, env, [*parsed.notes, *interpreter.notes], None, module, dict(interpreter.data_files),
+                    known, positions)
 
 
 def _interpret(module, ast_module, positions, path, config, budget, known_columns):
@@ -133,39 +119,6 @@ def _interpret(module, ast_module, positions, path, config, budget, known_column
 
 def _has_models(plan: Plan) -> bool:
     return any(node.operator is Operator.ESTIMATOR for node in plan.nodes())
-
-
-def _parse_ast(code: str) -> tuple[ast.Module | None, str | None]:
-    """The stdlib tree (for positions), or the one-line reason CPython rejects the code."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(code), None
-    except SyntaxError as error:
-        return None, f"syntax error at line {error.lineno}, column {error.offset or 1}: {error.msg}"
-    except (RecursionError, MemoryError):
-        return None, "too deeply nested to analyse"
-    except ValueError as error:   # e.g. NUL bytes in str input
-        return None, f"cannot parse: {error}"
-
-
-_BOOLEAN_WORD = re.compile(r"\b(?:and|or)\b")
-MAX_BOOLEAN_CHAIN = 2000
-
-
-def _too_long_chain(code: str, tree: ast.Module | None) -> str | None:
-    """CPython keeps ``a and b and ...`` flat, LibCST nests it: thousands of terms overflow its stack."""
-    if tree is None or len(_BOOLEAN_WORD.findall(code)) < MAX_BOOLEAN_CHAIN:
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.BoolOp) and len(node.values) > MAX_BOOLEAN_CHAIN:
-            return f"boolean expression of {len(node.values)} terms at line {node.lineno}: too long to analyse"
-    return None
-
-
-def _syntax_message(exc: cst.ParserSyntaxError) -> str:
-    message = str(exc.message).splitlines()[0] if exc.message else "invalid syntax"
-    return f"syntax error at line {exc.raw_line}, column {exc.raw_column + 1}: {message}"
 
 
 __all__ = ["Analysis", "analyze", "Any"]

@@ -35,7 +35,7 @@ CACHE_DIR = ".mllint_cache"
 @dataclass
 class Location:
     line: int          # 1-based, in the file (for notebooks: in the joined code cells)
-    column: int        # 1-based
+    column: int        # 1-based (for notebooks: in the cell, whose indent IPython removes)
     end_line: int
     end_column: int
     cell: int | None = None          # notebooks: 1-based code-cell number (nbqa's "cell N")
@@ -161,6 +161,8 @@ def _location(span, source) -> Location:
     place = source.code_cell_position(span.start_line) if source is not None else None
     if place is not None:
         location.cell, location.cell_line = place
+        location.column = source.cell_column(span.start_line, span.start_col) + 1
+        location.end_column = source.cell_column(span.end_line, span.end_col) + 1
     return location
 
 

@@ -5,7 +5,8 @@ endings, so this module is the only place that knows about encodings, line
 endings and notebook JSON.  The one rule it never breaks is *line numbers do
 not move*: a ``.py`` file keeps its line count, and every notebook cell keeps
 its own line count, so a diagnostic at line N of :attr:`SourceText.text` maps
-back to the exact line the user wrote.
+back to the exact line the user wrote.  Columns move only in cells IPython
+dedents (first line indented); :meth:`SourceText.cell_column` maps them back.
 
 Only ``\\r\\n``, ``\\r`` and ``\\n`` are line breaks (as for Python's
 tokenizer).  Do not split :attr:`SourceText.text` with ``str.splitlines``: it
@@ -18,6 +19,7 @@ import bisect
 import codecs
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -49,6 +51,8 @@ class CellMap:
     code_cell: int
     first_line: int  # 1-based line of ``text`` holding the cell's first line
     line_count: int  # lines the cell occupies (a trailing "\n" adds an empty line)
+    indent: int = 0  # characters removed from the start of the cell's lines (IPython's dedent)
+    undented: tuple[int, ...] = ()  # 0-based lines of the cell that did not start with that indent
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,17 @@ class SourceText:
         both 1-based.  None for plain Python files and lines between cells."""
         cell = self._cell_at(line)
         return None if cell is None else (cell.code_cell, line - cell.first_line + 1)
+
+    def cell_column(self, line: int, column: int) -> int:
+        """The 0-based column in the notebook cell of ``column`` on 1-based ``line`` of :attr:`text`.
+
+        Cells whose first line is indented were dedented as IPython does, so their columns
+        move right again by the removed indent; any other column is returned as it is.
+        """
+        cell = self._cell_at(line)
+        if cell is None or not cell.indent or line - cell.first_line in cell.undented:
+            return column
+        return column + cell.indent
 
     def cell_label(self, line: int) -> str | None:
         """``"cell N"`` with N the 1-based count of *code* cells, as nbqa does.
@@ -181,6 +196,15 @@ _PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debu
 #: can start a Python statement, so blanking such a line never hides code.
 _ESCAPES = ("%", "!", "?", ",", ";", "/")
 _ASSIGN_NEIGHBOURS = "=!<>:+-*/%&|^@"  # a '=' next to these is not a plain assignment
+#: Line magics and shell aliases IPython runs without ``%`` (automagic is on by default):
+#: ``pip install x``, ``cd ../input``, ``ls data``.
+_AUTOMAGICS = frozenset("""
+    alias autoreload bookmark cat cd clear colors conda config cp debug dhist dirs env gui hist history
+    ldir less lf lk ll load load_ext loadpy ls lsmagic lx macro magic matplotlib mkdir more mv page pdb
+    pinfo pip popd precision prun psearch pushd pwd pycat pylab recall rehashx reload_ext rerun reset
+    rm rmdir run save set_env store sx system tb time timeit unalias unload_ext who whos xdel xmode
+""".split())
+_AUTOMAGIC = re.compile(r"[ \t]*([A-Za-z_]\w*)[ \t]+\S")
 
 
 @dataclass(slots=True)
@@ -257,6 +281,28 @@ class _Scan:
         self.depth, self.quote, self.continued, self.last, self.seen_assign = 0, None, False, "", False
 
 
+def _is_automagic(line: str) -> bool:
+    """``pip install x`` at a statement start: a magic name, an argument, and no Python.
+
+    Only a complete line that does not compile is taken (``ls -la`` and ``run = 3`` are
+    Python and stay; a shadowing assignment would make IPython run them as Python too).
+    """
+    match = _AUTOMAGIC.match(line)
+    if match is None or match.group(1) not in _AUTOMAGICS:
+        return False
+    scan = _Scan()
+    scan.feed(line)
+    if not scan.at_statement_start:
+        return False   # an open bracket or string continues on the next line: Python
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(line.strip(), "<cell>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return True
+    return False
+
+
 def _backslash_end(lines: list[str], start: int) -> int:
     """Last line of a magic/shell line continued with trailing backslashes (as IPython does)."""
     end = start
@@ -311,7 +357,7 @@ def _blank_ipython_syntax(lines: list[str]) -> list[str]:
         if scan.at_statement_start:
             logical_start = index
             scan.next_logical_line()
-            if line.lstrip().startswith(_ESCAPES):
+            if line.lstrip().startswith(_ESCAPES) or _is_automagic(line):
                 end = _backslash_end(out, index)
                 _blank(out, index, end)
                 index = end + 1
@@ -329,6 +375,32 @@ def _blank_ipython_syntax(lines: list[str]) -> list[str]:
 
 
 # --------------------------------------------------------------------------- notebooks
+
+_LEADING_INDENT = re.compile(r"[ \t]+")
+
+
+def _dedent_cell(lines: list[str]) -> tuple[list[str], int, tuple[int, ...]]:
+    """Remove the first non-blank line's indentation from every line that starts with it.
+
+    This is IPython's ``leading_empty_lines`` + ``leading_indent`` clean-up (it runs before
+    magics are recognised), except that blank lines are kept so the cell keeps its line
+    count.  Returns the lines, the width removed and the non-blank lines left as they were.
+    """
+    first = next((line for line in lines if line.strip()), None)
+    match = _LEADING_INDENT.match(first) if first is not None else None
+    if match is None:
+        return lines, 0, ()
+    indent = match.group(0)
+    width = len(indent)
+    out, undented = [], []
+    for number, line in enumerate(lines):
+        if line.startswith(indent):
+            out.append(line[width:])
+        else:
+            out.append(line)
+            if line.strip():
+                undented.append(number)
+    return out, width, tuple(undented)
 
 
 def _invalid(message: str) -> SourceError:
@@ -396,12 +468,14 @@ def _cell_source(cell: dict[str, Any], index: int) -> str:
 def notebook_to_source(data: str | bytes, path: str | None) -> SourceText:
     """Concatenate a notebook's code cells into analysable Python.
 
-    IPython syntax (magics, shell and help lines, ``x = !cmd``) is blanked line
-    by line and non-Python cell magics blank their whole cell, so every cell
-    keeps its line count and :meth:`SourceText.to_notebook_position` is exact.
-    Not handled (IPython accepts them, we leave a syntax error): automagic
-    without ``%`` (``pip install x``), cells IPython dedents because their
-    first line is indented, and pasted ``>>>`` / ``In [1]:`` prompts.
+    A cell whose first non-blank line is indented is dedented as IPython does
+    (:meth:`SourceText.cell_column` maps columns back).  IPython syntax (magics,
+    shell and help lines, ``x = !cmd``) is blanked line by line and non-Python
+    cell magics blank their whole cell, so every cell keeps its line count and
+    :meth:`SourceText.to_notebook_position` is exact.  Not handled (IPython
+    accepts them, we leave a syntax error): automagic lines that are
+    valid Python (``ls -la``) and pasted ``>>>`` / ``In [1]:`` prompts;
+    automagic lines that are not Python (``pip install x``) are blanked.
     Raises :class:`SourceError` for broken JSON, a bad structure or a
     non-Python kernel.
     """
@@ -426,8 +500,10 @@ def notebook_to_source(data: str | bytes, path: str | None) -> SourceText:
             raise _invalid(f"cell {index} has no 'cell_type'")
         if cell["cell_type"] != "code":
             continue
-        lines = _blank_ipython_syntax(_cell_source(cell, index).split("\n"))
-        maps.append(CellMap(cell=index, code_cell=len(maps) + 1, first_line=next_line, line_count=len(lines)))
+        lines, indent, undented = _dedent_cell(_cell_source(cell, index).split("\n"))
+        lines = _blank_ipython_syntax(lines)
+        maps.append(CellMap(cell=index, code_cell=len(maps) + 1, first_line=next_line, line_count=len(lines),
+                            indent=indent, undented=undented))
         chunks.append("\n".join(lines))
         next_line += len(lines) + 1  # + the separator line
     text = "\n\n".join(chunks) + "\n" if chunks else ""

@@ -26,7 +26,7 @@ def _where(analysis: Analysis, node: PlanNode) -> str:
         return "?"
     place = analysis.source.code_cell_position(span.start_line) if analysis.source is not None else None
     if place is not None:
-        return f"cell {place[0]}:{place[1]}:{span.start_col + 1}"
+        return f"cell {place[0]}:{place[1]}:{analysis.source.cell_column(span.start_line, span.start_col) + 1}"
     return f"{span.start_line}:{span.start_col + 1}"
 
 
