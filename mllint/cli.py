@@ -68,6 +68,8 @@ def _codes(text: str | None) -> tuple[str, ...] | None:
 
 def _check(args: argparse.Namespace) -> int:
     import os
+    import signal
+    import threading
 
     from .check_command import ResultCache, discover, hard_limit_seconds, iter_checks, progress_bar
     from .output import OutputWriter
@@ -111,6 +113,8 @@ def _check(args: argparse.Namespace) -> int:
         if not args.no_cache:
             cache = ResultCache(root, settings, warn=lambda message: print(f"mllint: {message}", file=sys.stderr))
         show = progress_bar() if sys.stderr.isatty() and len(files) > 20 and args.output_format == "text" else None
+    if threading.current_thread() is threading.main_thread():   # a terminated run still stops its workers
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     writer = OutputWriter(args.output_format, root=root, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
                           out=sys.stdout, err=sys.stderr)
     problems = False

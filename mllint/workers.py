@@ -14,6 +14,7 @@ already built; with one job there is still one child, so the limit always holds.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 import time
@@ -41,8 +42,23 @@ class _Worker:
     busy: bool = False
 
 
-def _serve(conn: Connection, job: Callable[[Any], Any], inherited: list[Connection]) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: be killed when the parent dies, so that no analysis outlives a killed run (best effort)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)     # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:     # the parent died before the request took effect
+        os._exit(1)
+
+
+def _serve(conn: Connection, job: Callable[[Any], Any], inherited: list[Connection], parent: int) -> None:
     """A child's loop: run ``job`` on each message until told to stop (``None``) or orphaned."""
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle
     for other in inherited:     # the parent's ends of the other children's pipes: not ours to hold open
         other.close()
@@ -142,7 +158,8 @@ class WorkerPool:
         sys.stdout.flush()      # a forked child would otherwise write the parent's pending output again
         sys.stderr.flush()
         inherited = [w.conn for w in self._workers] if self._fork else []
-        process = self._context.Process(target=_serve, args=(child_end, self._job, inherited), daemon=True)
+        process = self._context.Process(target=_serve, args=(child_end, self._job, inherited, os.getpid()),
+                                        daemon=True)
         process.start()
         child_end.close()
         worker = _Worker(process, parent_end)
