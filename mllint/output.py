@@ -21,13 +21,19 @@ INFORMATION_URI = "https://pypi.org/project/mllint-plan/"
 _COLOURS = {"path": "\033[1m", "code": "\033[31m", "dim": "\033[2m", "reset": "\033[0m"}
 
 
-#: C0 controls (tab and newline included), DEL, C1 controls, and the Unicode bidirectional controls
-#: and line separators, which reorder or break what a terminal or a log viewer shows.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: C0 controls (tab and newline included), DEL, C1 controls, the Unicode bidirectional controls and
+#: line separators, which reorder or break what a terminal or a log viewer shows, and lone surrogates
+#: (undecodable file names), which no terminal encoding can print.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                       "\ud800-\udfff]")
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def _escape_one(match: re.Match) -> str:
-    code = ord(match.group())
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 

@@ -274,7 +274,8 @@ def test_the_key_goes_to_the_xdg_cache_home(project, tmp_path):
     assert (tmp_path / "xdg" / "mllint" / KEY_FILE).is_file()
 
 
-@pytest.mark.parametrize("problem", ["symlinked-folder", "open-folder", "open-key-file", "short-key", "key-is-a-folder"])
+@pytest.mark.parametrize("problem", ["symlinked-folder", "open-folder", "open-key-file", "short-key",
+                                     "key-is-a-folder"])
 def test_an_unsafe_key_means_no_cache_said_once(project, tmp_path, problem):
     key_dir = tmp_path / "keys"
     if problem == "symlinked-folder":
@@ -322,5 +323,6 @@ def test_a_csv_header_that_changes_after_the_first_run_changes_the_second_run(pr
     (project / "people.csv").write_text("age,income,approved\n30,1,0\n", encoding="utf-8")
     second = mllint(project, "model.py")
     assert second.returncode == 1 and "ML202" in second.stdout
-    recorded = [name for p in entries(project) for name in json.loads(p.read_bytes().split(b"\n", 1)[1])["data_files"]]
+    recorded = [name for p in entries(project)
+                for name in json.loads(p.read_bytes().split(b"\n", 1)[1])["data_files"]]
     assert any(name.endswith("people.csv") for name in recorded)
