@@ -5,7 +5,8 @@ work count, a time budget), but a single C-level step -- a parse, a huge constan
 ours -- is beyond any in-process guard, and one hung file must not cost the whole run.  Here
 every task runs in a child process the parent watches; a child that overruns the limit is
 killed, the task reported as timed out, and a fresh child takes the next task.  A child that
-dies (killed by the OOM killer, a crash in native code) is reported and replaced the same way.
+dies (killed by the OOM killer, a crash in native code) is reported and replaced the same way,
+and one that has grown large retires after its task.
 
 Children are forked (where the platform can) after the caller has loaded the analysis
 modules and frozen the garbage collector, so that they start instantly with the tables
@@ -21,6 +22,10 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable
+
+#: A child whose peak memory passed this retires after its task (memory a Python process has
+#: grown into is rarely given back; a fresh fork starts from the parent's small image again).
+RETIRE_RSS_BYTES = 768 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,21 @@ def _serve(conn: Connection, job: Callable[[Any], Any], inherited: list[Connecti
             return
         if message is None:
             return
-        conn.send(job(message))
+        result = job(message)
+        retire = _grown_past(RETIRE_RSS_BYTES)
+        conn.send((result, retire))
+        if retire:     # hand the memory back to the system: the parent starts a fresh child if needed
+            return
+
+
+def _grown_past(limit: int) -> bool:
+    """Whether this process's peak resident memory passed ``limit`` bytes (where it can be known)."""
+    try:
+        import resource
+    except ImportError:    # pragma: no cover - not on POSIX
+        return False
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak * (1 if sys.platform == "darwin" else 1024) > limit
 
 
 class WorkerPool:
@@ -119,8 +138,11 @@ class WorkerPool:
         for worker in busy:
             if worker.conn in ready:
                 try:
-                    outcomes.append(Outcome(worker.tag, worker.conn.recv()))
+                    result, retire = worker.conn.recv()
+                    outcomes.append(Outcome(worker.tag, result))
                     worker.busy = False
+                    if retire:
+                        self._discard(worker, wait=True)
                     continue
                 except (EOFError, OSError):
                     worker.process.join(1)
@@ -166,7 +188,9 @@ class WorkerPool:
         self._workers.append(worker)
         return worker
 
-    def _discard(self, worker: _Worker) -> None:
+    def _discard(self, worker: _Worker, wait: bool = False) -> None:
+        if wait:
+            worker.process.join(2)
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join()

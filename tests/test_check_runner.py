@@ -145,6 +145,31 @@ def test_the_pool_replaces_workers_that_die_or_overrun():
     assert not by_tag["die"].timed_out and "stopped unexpectedly" in by_tag["die"].failure
 
 
+def _pid_job(payload: str) -> int:
+    return os.getpid()
+
+
+def test_a_worker_that_has_grown_large_retires_after_its_task(monkeypatch):
+    from mllint import workers
+
+    monkeypatch.setattr(workers, "RETIRE_RSS_BYTES", 1)      # every child counts as large
+    with WorkerPool(1, _pid_job, hard_limit=60) as pool:
+        pids = []
+        for payload in ["one", "two", "three"]:
+            pool.submit(payload, payload)
+            outcomes = pool.wait()
+            assert [o.failure for o in outcomes] == [None]
+            pids.append(outcomes[0].result)
+    assert len(set(pids)) == 3 and os.getpid() not in pids
+    monkeypatch.setattr(workers, "RETIRE_RSS_BYTES", 1 << 62)
+    with WorkerPool(1, _pid_job, hard_limit=60) as pool:
+        pids = []
+        for payload in ["one", "two"]:
+            pool.submit(payload, payload)
+            pids.append(pool.wait()[0].result)
+    assert len(set(pids)) == 1
+
+
 # -- streaming ------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["text", "github"])
 def test_results_are_printed_as_files_finish(project, fmt):
