@@ -14,13 +14,15 @@ import os
 import re
 import sys
 from functools import partial
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from .file_report import FileReport, FindingReport, Location, RelatedReport
 from .noqa import file_suppressed, suppressed
 from .result_cache import CACHE_DIR, ResultCache
 from .settings import Settings
-from .workers import WorkerPool
+
+if TYPE_CHECKING:   # multiprocessing is imported only when something is to be analysed (not on a warm run)
+    from .workers import WorkerPool
 
 __all__ = ["CACHE_DIR", "DEFAULT_EXCLUDES", "FileReport", "FindingReport", "Location", "RelatedReport",
            "ResultCache", "check_file", "discover", "hard_limit_seconds", "iter_checks", "run_checks"]
@@ -157,6 +159,7 @@ def _start_pool(jobs: int, settings: Settings, hard_limit: float) -> WorkerPool:
     import gc
 
     from . import analysis, checker  # noqa: F401  - loaded once, before the workers fork
+    from .workers import WorkerPool
     gc.freeze()   # import-time objects: shared with the workers and out of every collection
     return WorkerPool(jobs, partial(_analyse, settings), hard_limit)
 
