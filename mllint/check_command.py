@@ -122,7 +122,7 @@ def check_file(path: str, settings: Settings, data: bytes | None = None) -> File
         report.findings.append(FindingReport(
             finding.code, finding.message, finding.severity.value, _location(finding.span, source),
             [RelatedReport(_location(r.span, source), r.message) for r in finding.related],
-            list(finding.columns), line_text.strip()))
+            [str(c) for c in finding.columns], line_text.strip()))
     return report
 
 

@@ -117,6 +117,49 @@ def test_a_file_over_the_hard_limit_is_reported_timed_out_and_the_run_goes_on(pr
     assert len(cached) == 2      # a time-out says nothing about the content: not cached
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_no_worker_outlives_a_stopped_run(project, how):
+    """The hard limit is the parent's to enforce: when the parent goes, its workers go too."""
+    write(project, "slow.py", slow_source())
+    process = subprocess.Popen([sys.executable, "-m", "mllint", "check", "--no-cache", "slow.py"], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, HARD_LIMIT_ENV: "120"})
+    try:
+        deadline = time.monotonic() + 60
+        while not (workers := _children(process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert workers, "no worker started"
+        process.send_signal(how)
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_alive, workers))
+    finally:
+        process.kill()
+        process.wait()
+
+
 def test_an_invalid_hard_limit_override_is_a_usage_error(project):
     write(project, "a.py", LEAK)
     result = mllint(project, env={HARD_LIMIT_ENV: "soon"})
