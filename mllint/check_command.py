@@ -9,9 +9,11 @@ before them) are done, so that text output streams.  Formatting is in ``mllint.o
 """
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
+import stat
 import sys
 from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
@@ -80,9 +82,16 @@ def _exclusion_matcher(patterns: tuple[str, ...], root: str | None) -> Callable[
 
 # -- one file -------------------------------------------------------------------------------------
 def read_source(path: str) -> bytes:
-    """The bytes of a file to check (the one place ``mllint check`` reads a source file)."""
-    with open(path, "rb") as handle:
-        return handle.read()
+    """The bytes of a file to check (the one place ``mllint check`` reads a source file).
+
+    Only a regular file: a FIFO or a device named ``x.py`` in a checked folder would block or
+    never end (opened without blocking, then refused).
+    """
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return stream.read()
 
 
 def _unreadable(path: str, exc: OSError) -> FileReport:

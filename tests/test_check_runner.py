@@ -98,6 +98,17 @@ def test_a_file_edited_between_hashing_and_analysis_keeps_its_own_result(project
     assert cache.get(cache.key(str(edited), CLEAN.encode())).findings == []
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_named_like_a_source_file_does_not_hang_the_run(project):
+    write(project, "a.py", LEAK)
+    os.mkfifo(project / "b.py")
+    write(project, "c.py", LEAK)
+    result = mllint(project, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["b.py: error: cannot read: not a regular file"]
+    assert [line.split(":")[0] for line in result.stdout.splitlines() if " ML101 " in line] == ["a.py", "c.py"]
+
+
 # -- per-file hard limit ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_file_over_the_hard_limit_is_reported_timed_out_and_the_run_goes_on(project, jobs):
