@@ -47,9 +47,10 @@ print(model.score(test[["x"]], test["y"]))
 
 
 def slow_source(lines: int = 8000) -> str:
-    """Valid, ordinary-looking code that takes LibCST seconds to parse (about 0.3-1 ms per line here)."""
-    body = [f"v{i} = df.assign(" + ", ".join(f"c{j}=a{j}" for j in range(i % 5, i % 5 + 14)) + ")"
-            for i in range(lines)]
+    """Valid, plain code that LibCST needs seconds to parse: its cost is per token (about 0.1 ms
+    per call argument here), and these are small lines (about 50 bytes) full of tokens."""
+    arguments = ", ".join("abcdefghijklmn")
+    body = [f"row{i} = combine({arguments})" for i in range(lines)]
     return "\n".join(["import pandas as pd", 'df = pd.read_csv("d.csv")', *body]) + "\n"
 
 
