@@ -101,6 +101,8 @@ def _check(args: argparse.Namespace) -> int:
     show = None
     if paths == ["-"]:
         files = [args.stdin_filename or "stdin.py"]
+        if not args.stdin_filename:   # text without a name has no project to fence data reads in: it reads no headers
+            settings = settings.with_overrides(data_headers=False)
         data = sys.stdin.buffer.read()
         read = lambda _path: data  # noqa: E731 - the one "file" is standard input, read once
     else:
