@@ -22,7 +22,7 @@ class ReportFormatError(ValueError):
 @dataclass
 class Location:
     line: int          # 1-based, in the file (for notebooks: in the joined code cells)
-    column: int        # 1-based
+    column: int        # 1-based (for notebooks: in the cell, whose indent IPython removes)
     end_line: int
     end_column: int
     cell: int | None = None          # notebooks: 1-based code-cell number (nbqa's "cell N")
