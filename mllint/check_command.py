@@ -1,26 +1,33 @@
-"""``mllint check``: many files, in parallel, cached, with ``# noqa`` handled here.
+"""``mllint check``: many files, each analysed in a watched worker process, cached, ``# noqa`` handled here.
 
-A file's result is a plain, JSON-able :class:`FileReport` so that it can cross
-process boundaries and live in the cache (``.mllint_cache``, keyed by the file's
-content, the mllint version and the settings).  Formatting is in
-``mllint.output``.
+A file's result is a plain :class:`FileReport` (``mllint.file_report``) so that it can cross
+process boundaries and live in the cache (``mllint.result_cache``).  :func:`iter_checks` reads
+each file exactly once, in this process: the bytes it hashes for the cache key are the bytes
+the worker analyses, so an edit during the run can never put one content's findings under
+another content's key.  Reports come out in the order of the paths as soon as they (and all
+before them) are done, so that text output streams.  Formatting is in ``mllint.output``.
 """
 from __future__ import annotations
 
+import errno
 import fnmatch
-import hashlib
-import json
-import multiprocessing
 import os
 import re
+import stat
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
-from typing import Callable, Iterable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-from . import __version__
+from .file_report import FileReport, FindingReport, Location, RelatedReport
 from .noqa import file_suppressed, suppressed
+from .result_cache import CACHE_DIR, ResultCache
 from .settings import Settings
+
+if TYPE_CHECKING:   # multiprocessing is imported only when something is to be analysed (not on a warm run)
+    from .workers import WorkerPool
+
+__all__ = ["CACHE_DIR", "DEFAULT_EXCLUDES", "FileReport", "FindingReport", "Location", "RelatedReport",
+           "ResultCache", "check_file", "discover", "hard_limit_seconds", "iter_checks", "run_checks"]
 
 #: Folders never worth linting (virtual environments, build output, tool caches, VCS data).
 DEFAULT_EXCLUDES = (
@@ -29,57 +36,11 @@ DEFAULT_EXCLUDES = (
     "*.egg-info", ".ipynb_checkpoints", ".eggs", "__pypackages__", "_build", "buck-out",
 )
 SOURCE_SUFFIXES = (".py", ".ipynb")
-CACHE_DIR = ".mllint_cache"
-
-
-@dataclass
-class Location:
-    line: int          # 1-based, in the file (for notebooks: in the joined code cells)
-    column: int        # 1-based (for notebooks: in the cell, whose indent IPython removes)
-    end_line: int
-    end_column: int
-    cell: int | None = None          # notebooks: 1-based code-cell number (nbqa's "cell N")
-    cell_line: int | None = None     # notebooks: 1-based line inside that cell
-
-
-@dataclass
-class RelatedReport:
-    location: Location
-    message: str
-
-
-@dataclass
-class FindingReport:
-    code: str
-    message: str
-    severity: str
-    location: Location
-    related: list[RelatedReport] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-    line_text: str = ""      # the primary line, for stable fingerprints
-
-
-@dataclass
-class FileReport:
-    path: str                       # as given / found (relative when found under a relative folder)
-    findings: list[FindingReport] = field(default_factory=list)
-    error: str | None = None
-    notes: list[str] = field(default_factory=list)
-    notebook: bool = False
-    data_files: dict[str, list[int]] = field(default_factory=dict)   # CSV headers read: path -> [mtime, size]
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @staticmethod
-    def from_json(data: dict) -> "FileReport":
-        findings = []
-        for f in data["findings"]:
-            related = [RelatedReport(Location(**r["location"]), r["message"]) for r in f["related"]]
-            findings.append(FindingReport(f["code"], f["message"], f["severity"], Location(**f["location"]), related,
-                                          list(f["columns"]), f["line_text"]))
-        return FileReport(data["path"], findings, data["error"], list(data["notes"]), data["notebook"],
-                          {k: list(v) for k, v in data.get("data_files", {}).items()})
+#: ``mllint check``'s per-file hard limit, enforced from outside the analysis: this many times the
+#: analysis budget (``Config.max_seconds``), at least MIN_HARD_LIMIT seconds; HARD_LIMIT_ENV overrides it.
+HARD_LIMIT_FACTOR = 4.0
+MIN_HARD_LIMIT = 10.0
+HARD_LIMIT_ENV = "MLLINT_FILE_TIMEOUT"
 
 
 # -- discovery ------------------------------------------------------------------------------
@@ -120,25 +81,43 @@ def _exclusion_matcher(patterns: tuple[str, ...], root: str | None) -> Callable[
 
 
 # -- one file -------------------------------------------------------------------------------------
+def read_source(path: str) -> bytes:
+    """The bytes of a file to check (the one place ``mllint check`` reads a source file).
+
+    Only a regular file: a FIFO or a device named ``x.py`` in a checked folder would block or
+    never end (opened without blocking, then refused).
+    """
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return stream.read()
+
+
+def _unreadable(path: str, exc: OSError) -> FileReport:
+    return FileReport(path, error=f"cannot read: {exc.strerror or exc}", notebook=path.endswith(".ipynb"),
+                      transient=True)
+
+
 def check_file(path: str, settings: Settings, data: bytes | None = None) -> FileReport:
-    """Analyse one file (``data`` given for stdin) and keep the findings its comments allow."""
+    """Analyse one file and keep the findings its comments allow; ``data`` is its content (read when None)."""
     from .analysis import analyze
     from .checker import check_analysis
 
     notebook = path.endswith(".ipynb")
     if data is None:
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            data = read_source(path)
         except OSError as exc:
-            return FileReport(path, error=f"cannot read: {exc.strerror or exc}", notebook=notebook)
+            return _unreadable(path, exc)
     try:
         analysis = analyze(data, path=path, config=settings.engine_config())
         if analysis.error is not None:
             return FileReport(path, error=analysis.error, notebook=notebook)
         findings = check_analysis(analysis, settings)
     except Exception as exc:   # pragma: no cover - a bug of ours; keep the run going
-        return FileReport(path, error=f"internal error: {type(exc).__name__}: {exc}", notebook=notebook)
+        return FileReport(path, error=f"internal error: {type(exc).__name__}: {exc}", notebook=notebook,
+                          transient=True)
     source = analysis.source
     lines = source.text.split("\n") if source is not None else []
     if file_suppressed(lines):
@@ -152,7 +131,7 @@ def check_file(path: str, settings: Settings, data: bytes | None = None) -> File
         report.findings.append(FindingReport(
             finding.code, finding.message, finding.severity.value, _location(finding.span, source),
             [RelatedReport(_location(r.span, source), r.message) for r in finding.related],
-            list(finding.columns), line_text.strip()))
+            [str(c) for c in finding.columns], line_text.strip()))
     return report
 
 
@@ -167,109 +146,143 @@ def _location(span, source) -> Location:
 
 
 # -- many files -------------------------------------------------------------------------------------
-class ResultCache:
-    """One JSON file per (content, version, settings) key under ``.mllint_cache``."""
-
-    def __init__(self, root: str, settings: Settings) -> None:
-        self.folder = os.path.join(root, CACHE_DIR, "v1")
-        self.salt = hashlib.sha256(f"{__version__}\0{settings!r}".encode()).hexdigest()
-        self.enabled = True
-
-    def key(self, path: str, data: bytes) -> str:
-        return hashlib.sha256(self.salt.encode() + path.encode() + b"\0" + data).hexdigest()
-
-    def get(self, key: str) -> FileReport | None:
-        from .data_headers import unchanged
-
+def hard_limit_seconds(settings: Settings) -> float:
+    """Seconds a worker may spend on one file before it is killed (``ValueError`` for a bad override)."""
+    override = os.environ.get(HARD_LIMIT_ENV)
+    if override:
         try:
-            with open(os.path.join(self.folder, key[:2], key + ".json"), encoding="utf-8") as handle:
-                report = FileReport.from_json(json.load(handle))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        return report if unchanged(report.data_files) else None   # a CSV header it read has changed
-
-    def put(self, key: str, report: FileReport) -> None:
-        if not self.enabled:
-            return
-        try:
-            folder = os.path.join(self.folder, key[:2])
-            os.makedirs(folder, exist_ok=True)
-            ignore = os.path.join(os.path.dirname(self.folder), ".gitignore")
-            if not os.path.exists(ignore):
-                with open(ignore, "w", encoding="utf-8") as handle:
-                    handle.write("# created by mllint\n*\n")
-            temporary = os.path.join(folder, f".{key}.{os.getpid()}.tmp")
-            with open(temporary, "w", encoding="utf-8") as handle:
-                json.dump(report.to_json(), handle)
-            os.replace(temporary, os.path.join(folder, key + ".json"))
-        except OSError:
-            self.enabled = False   # read-only checkout: run without a cache
+            value = float(override)
+        except ValueError:
+            value = -1.0
+        if not value > 0:
+            raise ValueError(f"{HARD_LIMIT_ENV} must be a positive number of seconds, got {override!r}")
+        return value
+    return max(MIN_HARD_LIMIT, HARD_LIMIT_FACTOR * settings.engine_config().max_seconds)
 
 
-def _worker(job: tuple[str, Settings]) -> dict:
-    path, settings = job
-    return check_file(path, settings).to_json()
+def _analyse(settings: Settings, task: tuple[str, bytes]) -> FileReport:
+    """A worker's job: analyse exactly the bytes the parent read (and hashed)."""
+    path, data = task
+    return check_file(path, settings, data)
 
 
-def run_checks(paths: list[str], settings: Settings, *, jobs: int, cache: ResultCache | None,
-               progress: Callable[[int, int], None] | None = None) -> list[FileReport]:
-    """Check every file, from the cache where possible, the rest in a fork-started process pool."""
-    reports: dict[str, FileReport] = {}
-    pending: list[tuple[str, str | None]] = []
-    for path in paths:
-        key = None
-        if cache is not None:
-            try:
-                with open(path, "rb") as handle:
-                    key = cache.key(path, handle.read())
-            except OSError:
-                key = None
-            cached = cache.get(key) if key is not None else None
-            if cached is not None:
-                reports[path] = cached
-                continue
-        pending.append((path, key))
-    done = len(reports)
+def _start_pool(jobs: int, settings: Settings, hard_limit: float) -> WorkerPool:
+    import gc
+
+    from . import analysis, checker  # noqa: F401  - loaded once, before the workers fork
+    from .workers import WorkerPool
+    gc.freeze()   # import-time objects: shared with the workers and out of every collection
+    return WorkerPool(jobs, partial(_analyse, settings), hard_limit)
+
+
+def iter_checks(paths: Sequence[str], settings: Settings, *, jobs: int, cache: ResultCache | None,
+                progress: Callable[[int, int], None] | None = None, hard_limit: float | None = None,
+                read: Callable[[str], bytes] | None = None) -> Iterator[FileReport]:
+    """Each file's report, in the order of ``paths``, as soon as it and every one before it is done.
+
+    Each file is read once here (``read``, default :func:`read_source`); with a cache, those
+    bytes give the key and, on a miss, are what a worker analyses.  Workers run under
+    ``hard_limit`` seconds per file (default :func:`hard_limit_seconds`): one that overruns is
+    killed and replaced, and the file gets a "timed out" error.  Files are read just before a
+    worker is free for them, so memory holds only the files in flight.
+    """
+    read = read or read_source
+    limit = hard_limit_seconds(settings) if hard_limit is None else hard_limit
+    done: dict[int, FileReport] = {}
+    source = iter(enumerate(paths))
+    pool: WorkerPool | None = None
+    exhausted = False
+    finished = emitted = 0
     if progress:
-        progress(done, len(paths))
-    if pending:
-        import gc
-
-        from . import analysis, checker  # noqa: F401  - loaded once, before the pool forks
-        gc.freeze()   # import-time objects: shared with the workers and out of every collection
-    if jobs > 1 and len(pending) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")   # workers inherit the loaded tables: no re-import
-        with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:
-            results = pool.map(_worker, [(p, settings) for p, _ in pending], chunksize=max(1, len(pending) // (jobs * 8)))
-            for (path, key), data in zip(pending, results):
-                reports[path] = _store(FileReport.from_json(data), key, cache)
-                done += 1
-                if progress:
-                    progress(done, len(paths))
-    else:
-        for path, key in pending:
-            reports[path] = _store(check_file(path, settings), key, cache)
-            done += 1
+        progress(0, len(paths))
+    try:
+        while True:
+            while not exhausted and (pool is None or pool.has_idle()):
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                    break
+                index, path = item
+                ready, data, key = _prepare(path, read, cache)
+                if ready is not None:
+                    done[index] = ready
+                    finished += 1
+                    continue
+                pool = pool or _start_pool(jobs, settings, limit)
+                pool.submit((index, key), (path, data))
+            while emitted in done:
+                yield done.pop(emitted)
+                emitted += 1
             if progress:
-                progress(done, len(paths))
-    return [reports[p] for p in paths]
+                progress(finished, len(paths))
+            if pool is None or not pool.busy:
+                if exhausted:
+                    break
+                continue
+            for outcome in pool.wait():
+                index, key = outcome.tag
+                report = outcome.result
+                if outcome.failure is not None:
+                    prefix = "timed out" if outcome.timed_out else "internal error"
+                    report = FileReport(paths[index], error=f"{prefix}: {outcome.failure}",
+                                        notebook=paths[index].endswith(".ipynb"), transient=True)
+                done[index] = _store(report, key, cache)
+                finished += 1
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _prepare(path: str, read: Callable[[str], bytes],
+             cache: ResultCache | None) -> tuple[FileReport | None, bytes | None, str | None]:
+    """(a report already known, or None; else the bytes to analyse and their cache key)."""
+    try:
+        data = read(path)
+    except OSError as exc:
+        return _unreadable(path, exc), None, None
+    if cache is None:
+        return None, data, None
+    key = cache.key(path, data)
+    cached = cache.get(key)
+    return (cached, None, key) if cached is not None else (None, data, key)
+
+
+def run_checks(paths: Sequence[str], settings: Settings, *, jobs: int, cache: ResultCache | None,
+               progress: Callable[[int, int], None] | None = None, hard_limit: float | None = None) -> list[FileReport]:
+    """Every report at once (see :func:`iter_checks`)."""
+    return list(iter_checks(paths, settings, jobs=jobs, cache=cache, progress=progress, hard_limit=hard_limit))
 
 
 def _store(report: FileReport, key: str | None, cache: ResultCache | None) -> FileReport:
-    """Cache what depends on the content only (findings, syntax errors), not I/O or internal failures."""
-    transient = report.error is not None and report.error.startswith(("cannot read", "internal error"))
-    if cache is not None and key is not None and not transient:
+    """Cache what depends on the content only (findings, syntax errors), not I/O, time-outs or internal failures."""
+    if cache is not None and key is not None and not report.transient:
         cache.put(key, report)
     return report
 
 
-def progress_bar(stream=sys.stderr) -> Callable[[int, int], None]:
-    """A one-line bar on a terminal; silent otherwise."""
-    def update(done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / total) if total else width
-        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+class ProgressBar:
+    """A one-line bar on a terminal, which steps aside (:meth:`clear`) while results are printed."""
+
+    WIDTH = 30
+
+    def __init__(self, stream=sys.stderr) -> None:
+        self.stream = stream
+        self.shown: tuple[int, int] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = int(self.WIDTH * done / total) if total else self.WIDTH
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} files")
+        self.shown = (done, total)
         if done >= total:
-            stream.write("\r" + " " * (width + 24) + "\r")
-        stream.flush()
-    return update
+            self.clear()
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.shown is not None:
+            self.stream.write("\r" + " " * (self.WIDTH + 24) + "\r")
+            self.stream.flush()
+            self.shown = None
+
+
+def progress_bar(stream=sys.stderr) -> ProgressBar:
+    return ProgressBar(stream)

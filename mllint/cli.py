@@ -76,9 +76,11 @@ def _codes(text: str | None) -> tuple[str, ...] | None:
 
 def _check(args: argparse.Namespace) -> int:
     import os
+    import signal
+    import threading
 
-    from .check_command import ResultCache, check_file, discover, progress_bar, run_checks
-    from .output import render
+    from .check_command import ResultCache, discover, hard_limit_seconds, iter_checks, progress_bar
+    from .output import OutputWriter
     from .settings import ConfigError, find_pyproject, load_settings
 
     try:
@@ -95,6 +97,7 @@ def _check(args: argparse.Namespace) -> int:
             exclude=tuple(args.exclude.split(",")) if args.exclude else None,
             extend_exclude=tuple(settings.extend_exclude) + tuple(args.extend_exclude.split(","))
             if args.extend_exclude else None)
+        hard_limit = hard_limit_seconds(settings)
     except (ConfigError, ValueError) as exc:
         print(f"mllint: {exc}", file=sys.stderr)
         return 2
@@ -102,31 +105,38 @@ def _check(args: argparse.Namespace) -> int:
     root = os.path.dirname(pyproject) if pyproject else os.getcwd()
     settings = settings.with_overrides(project_root=root)
     paths = args.paths or ["."]
+    cache = None
+    show = None
     if paths == ["-"]:
-        name = args.stdin_filename or "stdin.py"
-        # text without a name has no project to fence data reads in: it reads no headers
-        stdin_settings = settings if args.stdin_filename else settings.with_overrides(data_headers=False)
-        reports = [check_file(name, stdin_settings, sys.stdin.buffer.read())]
+        files = [args.stdin_filename or "stdin.py"]
+        if not args.stdin_filename:   # text without a name has no project to fence data reads in: it reads no headers
+            settings = settings.with_overrides(data_headers=False)
+        data = sys.stdin.buffer.read()
+        read = lambda _path: data  # noqa: E731 - the one "file" is standard input, read once
     else:
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:
             print(f"mllint: no such file or folder: {missing[0]}", file=sys.stderr)
             return 2
         files = list(discover(paths, settings))
-        cache = None if args.no_cache else ResultCache(root, settings)
+        read = None
+        if not args.no_cache:
+            cache = ResultCache(root, settings, warn=lambda message: print(f"mllint: {message}", file=sys.stderr))
         show = progress_bar() if sys.stderr.isatty() and len(files) > 20 and args.output_format == "text" else None
-        reports = run_checks(files, settings, jobs=args.jobs or os.cpu_count() or 1, cache=cache, progress=show)
-    for report in reports:
-        if report.error:
-            print(f"{report.path}: error: {report.error}", file=sys.stderr)
-        for note in report.notes:
-            if "budget" in note or "internal error" in note or "too deeply" in note:
-                print(f"{report.path}: note: {note}", file=sys.stderr)
-    output = render(args.output_format, reports, root=root,
-                    colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    if output:
-        print(output)
-    problems = any(r.findings or r.error for r in reports)
+    if threading.current_thread() is threading.main_thread():   # a terminated run still stops its workers
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    writer = OutputWriter(args.output_format, root=root, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
+                          out=sys.stdout, err=sys.stderr)
+    problems = False
+    for report in iter_checks(files, settings, jobs=args.jobs or os.cpu_count() or 1, cache=cache, progress=show,
+                              hard_limit=hard_limit, read=read):
+        if show is not None and writer.pending_lines(report):
+            show.clear()
+        writer.add(report)
+        problems = problems or bool(report.findings or report.error)
+    writer.finish()
+    if cache is not None:
+        cache.prune()
     return 0 if args.exit_zero or not problems else 1
 
 

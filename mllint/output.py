@@ -1,16 +1,45 @@
-"""Output formats of ``mllint check``: text, json, sarif (2.1.0), github workflow commands."""
+"""Output formats of ``mllint check``: text, json, sarif (2.1.0), github workflow commands.
+
+text and github are line formats: :class:`OutputWriter` prints each file's lines as soon as
+its report arrives (a killed or timed-out run still shows what it found); json and sarif are
+documents, written whole at the end.  Everything a checked repository controls (file names,
+column names inside messages, notes) goes through :func:`escape_controls` before it reaches a
+terminal, so that it cannot move the cursor, recolour, or reorder what is shown.
+"""
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-from typing import Iterable
+import re
+from typing import IO, Iterable
 
 from . import __version__
-from .check_command import FileReport, FindingReport, Location
+from .file_report import FileReport, FindingReport, Location
 
 INFORMATION_URI = "https://pypi.org/project/mllint-plan/"
 _COLOURS = {"path": "\033[1m", "code": "\033[31m", "dim": "\033[2m", "reset": "\033[0m"}
+
+
+#: C0 controls (tab and newline included), DEL, C1 controls, the Unicode bidirectional controls and
+#: line separators, which reorder or break what a terminal or a log viewer shows, and lone surrogates
+#: (undecodable file names), which no terminal encoding can print.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                       "\ud800-\udfff]")
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape_one(match: re.Match) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(value: str) -> str:
+    """``value`` with every control character written as its escape (``\\x1b``, ``\\u202e``), like ``repr``."""
+    return _CONTROLS.sub(_escape_one, value)
 
 
 def _where(path: str, location: Location) -> str:
@@ -19,21 +48,38 @@ def _where(path: str, location: Location) -> str:
     return f"{path}:{location.line}:{location.column}"
 
 
-def text(reports: list[FileReport], colour: bool = False) -> str:
-    """ruff-like: ``path:line:col: CODE message``, related places indented under it."""
+def text_lines(report: FileReport, colour: bool = False) -> list[str]:
+    """ruff-like: ``path:line:col: CODE message``, related places indented under it; controls escaped."""
     c = _COLOURS if colour else {k: "" for k in _COLOURS}
+    path = escape_controls(report.path)
     out: list[str] = []
-    count = 0
-    for report in reports:
-        for finding in report.findings:
-            count += 1
-            out.append(f"{c['path']}{_where(report.path, finding.location)}{c['reset']}: "
-                       f"{c['code']}{finding.code}{c['reset']} {finding.message}")
-            for related in finding.related:
-                out.append(f"    {c['dim']}{_where(report.path, related.location)}: {related.message}{c['reset']}")
-    if count:
-        out.append(f"Found {count} finding{'s' if count != 1 else ''}.")
-    return "\n".join(out)
+    for finding in report.findings:
+        out.append(f"{c['path']}{_where(path, finding.location)}{c['reset']}: "
+                   f"{c['code']}{escape_controls(finding.code)}{c['reset']} {escape_controls(finding.message)}")
+        for related in finding.related:
+            out.append(f"    {c['dim']}{_where(path, related.location)}: {escape_controls(related.message)}"
+                       f"{c['reset']}")
+    return out
+
+
+def text_summary(count: int) -> str | None:
+    return f"Found {count} finding{'s' if count != 1 else ''}." if count else None
+
+
+def text(reports: list[FileReport], colour: bool = False) -> str:
+    out = [line for report in reports for line in text_lines(report, colour)]
+    summary = text_summary(sum(len(r.findings) for r in reports))
+    return "\n".join(out + ([summary] if summary else []))
+
+
+def diagnostics(report: FileReport) -> list[str]:
+    """The lines about a file that go to standard error: its error, and notes a person must see."""
+    path = escape_controls(report.path)
+    out = [f"{path}: error: {escape_controls(report.error)}"] if report.error else []
+    for note in report.notes:
+        if "budget" in note or "internal error" in note or "too deeply" in note:
+            out.append(f"{path}: note: {escape_controls(note)}")
+    return out
 
 
 def json_findings(reports: list[FileReport]) -> str:
@@ -66,25 +112,28 @@ def json_findings(reports: list[FileReport]) -> str:
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape_controls(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github(reports: list[FileReport]) -> str:
+def github_lines(report: FileReport) -> list[str]:
     """GitHub Actions workflow commands: annotations on the pull request."""
     out = []
-    for report in reports:
-        for finding in report.findings:
-            loc = finding.location
-            level = "error" if finding.severity == "error" else "warning"
-            message = finding.message if loc.cell is None else f"cell {loc.cell}, line {loc.cell_line}: {finding.message}"
-            out.append(f"::{level} file={_escape_property(report.path)},line={loc.line},col={loc.column},"
-                       f"endLine={loc.end_line},endColumn={loc.end_column},"
-                       f"title={_escape_property(finding.code)}::{_escape_data(finding.code + ' ' + message)}")
-    return "\n".join(out)
+    for finding in report.findings:
+        loc = finding.location
+        level = "error" if finding.severity == "error" else "warning"
+        message = finding.message if loc.cell is None else f"cell {loc.cell}, line {loc.cell_line}: {finding.message}"
+        out.append(f"::{level} file={_escape_property(report.path)},line={loc.line},col={loc.column},"
+                   f"endLine={loc.end_line},endColumn={loc.end_column},"
+                   f"title={_escape_property(finding.code)}::{_escape_data(finding.code + ' ' + message)}")
+    return out
+
+
+def github(reports: list[FileReport]) -> str:
+    return "\n".join(line for report in reports for line in github_lines(report))
 
 
 def _sarif_level(severity: str) -> str:
@@ -181,3 +230,40 @@ def render(kind: str, reports: Iterable[FileReport], *, root: str, colour: bool)
     if kind == "github":
         return github(reports)
     return text(reports, colour)
+
+
+class OutputWriter:
+    """Writes ``mllint check``'s results: line formats file by file as reports arrive, documents at the end."""
+
+    def __init__(self, kind: str, *, root: str, colour: bool, out: IO[str], err: IO[str]) -> None:
+        self.kind, self.root, self.colour, self.out, self.err = kind, root, colour, out, err
+        self.reports: list[FileReport] = []
+        self.count = 0
+
+    def pending_lines(self, report: FileReport) -> bool:
+        """Whether :meth:`add` will print something now (so that a progress bar can step aside)."""
+        return bool(diagnostics(report)) or (self.kind in ("text", "github") and bool(report.findings))
+
+    def add(self, report: FileReport) -> None:
+        self.count += len(report.findings)
+        for line in diagnostics(report):
+            print(line, file=self.err)
+        if self.kind == "text":
+            lines = text_lines(report, self.colour)
+        elif self.kind == "github":
+            lines = github_lines(report)
+        else:
+            self.reports.append(report)
+            return
+        if lines:
+            self.out.write("\n".join(lines) + "\n")
+            self.out.flush()
+
+    def finish(self) -> None:
+        if self.kind == "text":
+            summary = text_summary(self.count)
+            if summary:
+                print(summary, file=self.out)
+        elif self.kind in ("json", "sarif"):
+            print(render(self.kind, self.reports, root=self.root, colour=False), file=self.out)
+        self.out.flush()

@@ -801,14 +801,25 @@ def test_cache_gives_the_same_output_and_is_git_ignored(several):
         assert ".mllint_cache" not in status and "a/leak.py" in status
 
 
+def reseal(entry: Path, edit) -> None:
+    """Change a cache entry's JSON with ``edit`` and seal it again with this user's key (as mllint would)."""
+    from mllint.cache_secret import load_secret
+    from mllint.result_cache import seal, unseal
+
+    secret = load_secret(os.environ["MLLINT_CACHE_KEY_DIR"])
+    payload = unseal(secret, entry.stem, entry.read_bytes())
+    assert payload is not None
+    data = json.loads(payload)
+    edit(data)
+    entry.write_bytes(seal(secret, entry.stem, json.dumps(data).encode()))
+
+
 def test_cache_is_read_on_the_second_run(project):
     write(project, "leak.py", LEAK)
     mllint(project)
     reports = cached_reports(project)
     assert len(reports) == 1
-    data = json.loads(reports[0].read_text(encoding="utf-8"))
-    data["findings"][0]["message"] = "served from the cache"
-    reports[0].write_text(json.dumps(data), encoding="utf-8")
+    reseal(reports[0], lambda data: data["findings"][0].update(message="served from the cache"))
     assert "served from the cache" in mllint(project).stdout
     assert "served from the cache" not in mllint(project, "--no-cache").stdout
 
