@@ -304,7 +304,6 @@ def test_an_unsafe_key_means_no_cache_said_once(project, tmp_path, problem):
 
 
 # -- data files looked up --------------------------------------------------------------------------
-@pytest.mark.xfail(strict=False, reason="needs fence branch: data_headers records absent data files")
 def test_a_csv_that_appears_after_the_first_run_changes_the_second_run(project):
     (project / "model.py").write_text(SENSITIVE_FEATURES, encoding="utf-8")
     first = mllint(project, "model.py")
