@@ -40,6 +40,7 @@ Usage:
     python benchmarks/corpus_kaggle.py [CORPUS] --per-file --timeout 60 --out per_file.json
     options: --limit N  --jobs N  --mllint PATH  --max-seconds S  --max-rss-mb MB
              --slowest N  --rlimit-mb MB  --log FILE.jsonl (per-file records as they finish)
+             --kill-after S  --kill-rss-mb MB (whole-CLI guards)
 CORPUS defaults to ../shared/corpus relative to the repository root.
 """
 from __future__ import annotations
@@ -144,20 +145,35 @@ class TreeSampler:
     """Samples the process tree under ``pid`` until stopped: peak sums of RSS and PSS."""
 
     pid: int
+    kill_after: float = 0.0          # guards, so that a hang or a memory bomb cannot take the machine:
+    kill_rss: int = 0                # past either, the whole tree is killed and the run is a failure
     peak_rss: int = 0
     peak_pss: int = 0
     peak_processes: int = 0
     samples: int = 0
+    killed: str = ""
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
+        start = time.perf_counter()
         while not self._stop.is_set():
             pids = _tree(self.pid)
             sizes = [_rss_pss(p) for p in pids]
-            self.peak_rss = max(self.peak_rss, sum(r for r, _ in sizes))
+            rss = sum(r for r, _ in sizes)
+            self.peak_rss = max(self.peak_rss, rss)
             self.peak_pss = max(self.peak_pss, sum(p for _, p in sizes))
             self.peak_processes = max(self.peak_processes, len(pids))
             self.samples += 1
+            elapsed = time.perf_counter() - start
+            if (self.kill_rss and rss > self.kill_rss) or (self.kill_after and elapsed > self.kill_after):
+                self.killed = (f"killed: process tree RSS {rss / MB:.0f} MB" if self.kill_rss and rss > self.kill_rss
+                               else f"killed: still running after {elapsed:.0f} s")
+                for pid in pids:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                return
             self._stop.wait(SAMPLE_SECONDS)
 
     def stop(self) -> None:
@@ -172,14 +188,14 @@ def run_cli(args: argparse.Namespace) -> dict:
     if args.jobs:
         command += ["--jobs", str(args.jobs)]
     command += files if args.limit else [str(corpus)]
-    shown = " ".join(command[:7]) + (f" <{len(files)} files>" if args.limit else f" {corpus}")
+    shown = " ".join(command[:6 + bool(args.jobs) * 2]) + (f" <{len(files)} files>" if args.limit else f" {corpus}")
     print(f"running: {shown}", flush=True)
     stdout_path = Path(args.out).with_suffix(".findings.json") if args.out else None
     stdout = open(stdout_path, "wb") if stdout_path else subprocess.PIPE
     start = time.perf_counter()
     # cwd: the corpus, so the CLI finds no project configuration of ours
     proc = subprocess.Popen(command, stdout=stdout, stderr=subprocess.PIPE, cwd=corpus)
-    sampler = TreeSampler(proc.pid)
+    sampler = TreeSampler(proc.pid, args.kill_after, int(args.kill_rss_mb * MB))
     thread = threading.Thread(target=sampler.run, daemon=True)
     thread.start()
     out, err = proc.communicate()
@@ -192,7 +208,7 @@ def run_cli(args: argparse.Namespace) -> dict:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     stderr = err.decode("utf-8", "replace").splitlines()
     try:
-        findings = json.loads(out or b"[]")
+        findings = json.loads(out) if out else None   # the CLI prints [] when nothing is found
     except ValueError:
         findings = None
     tracebacks = [line for line in stderr if "Traceback" in line or "internal error" in line]
@@ -205,6 +221,7 @@ def run_cli(args: argparse.Namespace) -> dict:
                 break
     return {
         "mode": "cli", "command": shown, "returncode": proc.returncode, "files": len(files),
+        "killed": sampler.killed,
         "wall_seconds": round(wall, 2),
         "peak_tree_rss_mb": round(sampler.peak_rss / MB, 1),
         "peak_tree_pss_mb": round(sampler.peak_pss / MB, 1),
@@ -225,6 +242,8 @@ def report_cli(result: dict) -> None:
           f"findings {result['findings']}, CPU (children) {result['cpu_seconds_children']:.0f} s")
     print(f"  peak RSS: process tree sum {result['peak_tree_rss_mb']:.0f} MB (PSS {result['peak_tree_pss_mb']:.0f} MB, "
           f"{result['peak_processes']} processes), largest single process {result['max_single_process_rss_mb']:.0f} MB")
+    if result["killed"]:
+        print(f"  {result['killed']}")
     print(f"  internal errors / tracebacks: {len(result['internal_errors'])}")
     for line in result["internal_errors"][:20]:
         print(f"    {line}")
@@ -507,6 +526,8 @@ def failures(result: dict, args: argparse.Namespace) -> list[str]:
     if args.max_seconds and result["wall_seconds"] > args.max_seconds:
         failed.append(f"wall {result['wall_seconds']:.0f} s > {args.max_seconds:g} s")
     if result["mode"] == "cli":
+        if result["killed"]:
+            failed.append(result["killed"])
         if args.max_rss_mb and result["peak_tree_rss_mb"] > args.max_rss_mb:
             failed.append(f"peak tree RSS {result['peak_tree_rss_mb']:.0f} MB > {args.max_rss_mb:g} MB")
         if result["internal_errors"]:
@@ -537,6 +558,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0, help="per-file mode: SIGKILL a file after S s")
     parser.add_argument("--rlimit-mb", type=int, default=4000,
                         help="per-file mode: address-space limit of each child (0: none)")
+    parser.add_argument("--kill-after", type=float, default=1800.0,
+                        help="whole-CLI mode: kill the process tree after S s (0: never)")
+    parser.add_argument("--kill-rss-mb", type=float, default=6000.0,
+                        help="whole-CLI mode: kill the process tree when its RSS passes MB (0: never)")
     parser.add_argument("--mllint", help="the mllint executable (default: the one on PATH / beside python)")
     parser.add_argument("--out", type=Path, help="write the figures here (.json, or .csv for the per-file table)")
     parser.add_argument("--log", type=Path, help="per-file mode: append each record as a JSON line as it finishes")
