@@ -41,6 +41,7 @@ Usage:
     options: --limit N  --jobs N  --mllint PATH  --max-seconds S  --max-rss-mb MB
              --slowest N  --rlimit-mb MB  --log FILE.jsonl (per-file records as they finish)
              --kill-after S  --kill-rss-mb MB (whole-CLI guards)
+             --mllint-arg ARG (passed to mllint check; the file count ignores it)
 CORPUS defaults to ../shared/corpus relative to the repository root.
 """
 from __future__ import annotations
@@ -187,8 +188,9 @@ def run_cli(args: argparse.Namespace) -> dict:
     command = [mllint, "check", "--no-cache", "--exit-zero", "--output-format", "json"]
     if args.jobs:
         command += ["--jobs", str(args.jobs)]
+    command += args.mllint_arg or []
+    shown = " ".join(command) + (f" <{len(files)} files>" if args.limit else f" {corpus}")
     command += files if args.limit else [str(corpus)]
-    shown = " ".join(command[:6 + bool(args.jobs) * 2]) + (f" <{len(files)} files>" if args.limit else f" {corpus}")
     print(f"running: {shown}", flush=True)
     stdout_path = Path(args.out).with_suffix(".findings.json") if args.out else None
     stdout = open(stdout_path, "wb") if stdout_path else subprocess.PIPE
@@ -604,6 +606,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kill-rss-mb", type=float, default=6000.0,
                         help="whole-CLI mode: kill the process tree when its RSS passes MB (0: never)")
     parser.add_argument("--mllint", help="the mllint executable (default: the one on PATH / beside python)")
+    parser.add_argument("--mllint-arg", action="append", metavar="ARG",
+                        help="whole-CLI mode: pass ARG to mllint check (repeat; e.g. --mllint-arg=--extend-exclude=X)")
     parser.add_argument("--out", type=Path, help="write the figures here (.json, or .csv for the per-file table)")
     parser.add_argument("--log", type=Path, help="per-file mode: append each record as a JSON line as it finishes")
     parser.add_argument("--slowest", type=int, default=30, help="how many slowest files to print")
