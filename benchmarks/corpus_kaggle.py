@@ -151,6 +151,7 @@ class TreeSampler:
     peak_rss: int = 0
     peak_pss: int = 0
     peak_processes: int = 0
+    peak_single: int = 0             # sampled: ru_maxrss misses workers that were never waited for
     samples: int = 0
     killed: str = ""
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -164,6 +165,7 @@ class TreeSampler:
             self.peak_rss = max(self.peak_rss, rss)
             self.peak_pss = max(self.peak_pss, sum(p for _, p in sizes))
             self.peak_processes = max(self.peak_processes, len(pids))
+            self.peak_single = max([self.peak_single, *(r for r, _ in sizes)])
             self.samples += 1
             elapsed = time.perf_counter() - start
             if (self.kill_rss and rss > self.kill_rss) or (self.kill_after and elapsed > self.kill_after):
@@ -228,7 +230,7 @@ def run_cli(args: argparse.Namespace) -> dict:
         "peak_tree_rss_mb": round(sampler.peak_rss / MB, 1),
         "peak_tree_pss_mb": round(sampler.peak_pss / MB, 1),
         "peak_processes": sampler.peak_processes, "samples": sampler.samples,
-        "max_single_process_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "max_single_process_rss_mb": round(max(usage.ru_maxrss * 1024, sampler.peak_single) / MB, 1),
         "cpu_seconds_children": round(usage.ru_utime + usage.ru_stime, 1),
         "findings": len(findings) if isinstance(findings, list) else None,
         "json_ok": isinstance(findings, list),
