@@ -12,7 +12,7 @@ whole CLI (default)
     ``mllint check --no-cache --exit-zero --output-format json CORPUS`` (default ``--jobs``).
     Measured: files (discovered like the CLI does), wall seconds, peak RSS of the whole process
     tree (``/proc`` sampled every 0.2 s: the sum of RSS, and of PSS, which counts pages shared
-    by the forked workers once), the largest single process (``RUSAGE_CHILDREN.ru_maxrss``),
+    by the forked workers once), the largest single process (``RUSAGE_CHILDREN.ru_maxrss`` or the largest sample),
     internal errors / tracebacks (stderr lines with "Traceback" or "internal error"), and the
     files the CLI reported an error or note for, by kind (syntax error, budget exceeded, timed
     out, other).  The CLI gives no per-file times: use ``--per-file`` for those.
@@ -25,10 +25,12 @@ whole CLI (default)
     RSS of the child (``VmHWM``) and its growth over the fork baseline, outcome (ok, skipped
     (mentions no ML library), syntax error, error, budget exceeded, internal error, timed out,
     memory limit, killed by a signal), findings, and for syntax errors whether CPython's own
-    parser accepts the file (raw ``.py`` text, or a notebook's raw code cells joined) and
-    mllint's loaded text (magics blanked).  ``--jobs`` children run at a time (default 1:
-    timings are per file, keep the machine quiet).  ``--rlimit-mb`` caps each child's
-    address space so one file cannot exhaust the machine.
+    parser accepts the file (raw ``.py`` text, or a notebook's raw code cells joined),
+    mllint's loaded text (magics blanked), and for notebooks the loaded text after
+    IPython's leading-indent rule (cells whose first line is indented are dedented).
+    ``--jobs`` children run at a time (default 1: timings are per file, keep the machine
+    quiet).  ``--rlimit-mb`` caps each child's address space so one file cannot exhaust
+    the machine.
 
 Both print a summary; ``--out FILE`` writes every figure (``.json``; a ``.csv`` suffix writes
 the per-file table as CSV).  ``--check`` exits 1 when a goal fails (``--max-seconds`` for the
