@@ -22,9 +22,10 @@ from typing import Any, Sequence
 import libcst as cst
 
 from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Ref, Seq,
-                              UserFunction, Value, join)
+                              TooLarge, UserFunction, Value, join)
 from ..model import Operator, Plan, PlanNode, Span
 from ..positions import PositionIndex
+from .folding import fold_binary
 from .imports import bind_import, bind_import_from
 from .scope import Scope, join_vars
 
@@ -482,7 +483,10 @@ class Interpreter:
         handler = self._EXPR.get(type(node))
         if handler is None:
             return TOP
-        return handler(self, node, scope)
+        try:
+            return handler(self, node, scope)
+        except TooLarge:   # a literal past its size bound (domains.bounds): the value is unknown
+            return TOP
 
     def _name(self, node: cst.Name, scope: Scope) -> Value:
         value = scope.lookup(node.value)
@@ -549,7 +553,7 @@ class Interpreter:
     def _concat_string(self, node: cst.ConcatenatedString, scope: Scope) -> Value:
         left, right = self.eval(node.left, scope), self.eval(node.right, scope)
         if isinstance(left, Const) and isinstance(right, Const) and type(left.value) is type(right.value):
-            return Const(left.value + right.value)
+            return fold_binary("Add", left.value, right.value)
         return TOP
 
     def _fstring(self, node: cst.FormattedString, scope: Scope) -> Value:
