@@ -12,12 +12,13 @@ import tracemalloc
 
 import pytest
 
-from mllint import analyze
-from mllint.checker import check_source
-from mllint.domains.bounds import MAX_CHARS, MAX_COLUMNS, MAX_INT_BITS, MAX_ITEMS, MAX_ORIGINS, MAX_STATS
+from mllint import Config, analyze
+from mllint.checker import check_analysis, check_source
+from mllint.domains.bounds import DEDUP_STATS, MAX_CHARS, MAX_COLUMNS, MAX_INT_BITS, MAX_ITEMS, MAX_ORIGINS, MAX_STATS
 from mllint.domains.provenance import Origin, Provenance
 from mllint.domains.schema import Column, Schema
 from mllint.domains.values import TOP, Const, Data, DictV, Seq, Statistic, size_of
+from mllint.interpreter.budget import Budget
 from mllint.settings import Settings
 
 from helpers import write
@@ -63,7 +64,8 @@ def test_sixty_unrolled_lag_merges_keep_one_statistic(tmp_path):
     analysis, findings, seconds, peak = _measured(tmp_path, _LEAK.format(merges=merges))
     df = analysis.env["df"]
     assert isinstance(df, Data)
-    assert len(df.stats) == 1          # the same statistic reached through both sides of every merge
+    # the same statistic reached through both sides of every merge: one, whatever the repeats
+    assert len({id(s) for s in df.stats}) == 1 and len(df.stats) <= DEDUP_STATS
     assert [n for n in df.schema.names if n.startswith("cnt_lag_")] == [f"cnt_lag_{lag}" for lag in range(1, 61)]
     assert seconds < WALL_GUARD and peak < HEAP_GUARD
     # the leak the statistic causes is still reported, at the statistic
@@ -76,7 +78,7 @@ def test_lag_merges_in_a_loop_stay_bounded(tmp_path, lags):
               ).replace("'cnt_lag_x'", "'cnt_lag_' + str(lag)").replace("+= x", "+= lag")
     analysis, findings, seconds, peak = _measured(tmp_path, _LEAK.format(merges=merges))
     df = analysis.env["df"]
-    assert isinstance(df, Data) and len(df.stats) == 1
+    assert isinstance(df, Data) and len({id(s) for s in df.stats}) == 1 and len(df.stats) <= DEDUP_STATS
     assert seconds < WALL_GUARD and peak < HEAP_GUARD
     assert [(f.code, f.span.start_line) for f in findings] == [("ML101", 5)]
 
@@ -85,6 +87,7 @@ def test_statistics_are_a_set_and_bounded_by_construction():
     stat = Statistic("mean", None, frozenset())
     frame = Data("frame", (), stats=(stat,) * 1000)
     assert frame.stats == (stat,)
+    assert len(Data("frame", (), stats=(stat,) * DEDUP_STATS).stats) == DEDUP_STATS   # small repeats: left alone
     many = tuple(Statistic("mean", None, frozenset()) for _ in range(MAX_STATS + 10))
     prov = Provenance.of_source(1)
     widened = Data("frame", (), prov=prov, stats=many)
@@ -164,3 +167,102 @@ def test_folding_within_the_bounds_still_folds(tmp_path):
     assert env["c"] == Seq((Const("x"),) * 3 + (Const("y"),))
     assert env["d"] == Const("a_   1") and env["e"] == Const("k-007") and env["f"] == Const("p,q")
     assert env["h"] == Const("axxc")
+
+
+# -- 3. one deterministic budget for the whole analysis ------------------------------------
+
+_STEP = "".join(f"    d['c{i}'] = d['a'].fillna(d['b'].mean()).clip(0, {i})\n" for i in range(20))
+_CUT_FILE = ("import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
+             "from sklearn.preprocessing import StandardScaler\ndf = pd.read_csv('data.csv')\n"
+             f"def step(d):\n{_STEP}    return d\n"
+             + "for k in range(16):\n    df = step(df)\n" * 200
+             + "X_train, X_test = train_test_split(df)\nStandardScaler().fit(X_train)\n")
+
+
+def _clock(monkeypatch, seconds_per_look: float) -> None:
+    """A simulated machine: each look at the guard's clock (every 1,024 units) finds it this much later."""
+    from mllint.interpreter import budget
+
+    ticks = iter(range(10**9))
+    monkeypatch.setattr(budget, "now", lambda: next(ticks) * seconds_per_look)
+
+
+_SMALL = Config(max_seconds=0.5)      # 125,000 units; the guard fires past 2 s
+
+
+def _outcome(tmp_path, code: str, config: Config = _SMALL):
+    path = write(tmp_path, code)
+    analysis = analyze(path.read_text(), path=str(path), config=config)
+    findings = check_analysis(analysis, Settings())
+    last = max((n.id for n in analysis.plan.nodes()), default=None)
+    return (len(analysis.plan), last, analysis.work, tuple(analysis.notes),
+            tuple((f.code, f.span.start_line, f.message) for f in findings))
+
+
+def test_a_long_file_is_cut_at_the_same_place_every_run(tmp_path, monkeypatch):
+    _clock(monkeypatch, 0.0)          # a machine infinitely fast: only the work count can cut
+    first = _outcome(tmp_path, _CUT_FILE)
+    assert first[3] == ("analysis budget exceeded: the rest of the file is treated as unknown",)
+    allowance = Budget(seconds=_SMALL.max_seconds).max_work
+    assert 0 < first[0] and allowance < first[2] <= allowance + 64
+    assert _outcome(tmp_path, _CUT_FILE) == first
+    _clock(monkeypatch, 0.012)        # 3x slower than calibrated (0.5 s per 122 looks), within the guard: same cut
+    assert _outcome(tmp_path, _CUT_FILE) == first
+
+
+def test_findings_do_not_depend_on_machine_load(tmp_path, monkeypatch):
+    merges = "".join(_LAG.format(lag=lag) for lag in range(1, 31))
+    code = _LEAK.format(merges=merges)
+    _clock(monkeypatch, 0.0)
+    quiet = _outcome(tmp_path, code, Config())
+    assert quiet[3] == () and [f[:2] for f in quiet[4]] == [("ML101", 5)]
+    _clock(monkeypatch, 0.014)        # 3.5x slower than calibrated (2 s per 488 looks): under the 4x guard
+    assert _outcome(tmp_path, code, Config()) == quiet
+
+
+def test_the_clock_is_only_an_outer_guard_with_one_note(tmp_path, monkeypatch):
+    _clock(monkeypatch, 10.0)         # hopelessly slow: the guard stops it, and says so once
+    started = time.perf_counter()
+    outcome = _outcome(tmp_path, _CUT_FILE)
+    assert len(outcome[3]) == 1 and outcome[3][0].startswith("analysis budget exceeded (time guard")
+    assert outcome[2] < Budget(seconds=_SMALL.max_seconds).max_work and time.perf_counter() - started < WALL_GUARD
+
+
+def test_the_second_pass_shares_the_budget(tmp_path, monkeypatch):
+    from mllint import analysis as analysis_module
+
+    passes: list[int] = []
+    real = analysis_module._interpret
+
+    def counting(module, ast_module, positions, path, config, budget, known):
+        passes.append(budget.work)
+        return real(module, ast_module, positions, path, config, budget, known)
+
+    monkeypatch.setattr(analysis_module, "_interpret", counting)
+    code = ("import pandas as pd\nfrom sklearn.linear_model import LinearRegression\ndf = pd.read_csv('d.csv')\n"
+            "X = df.drop(columns=['y'])\nLinearRegression().fit(X, df['y'])\n")
+    result = analyze(code, path=str(write(tmp_path, code)))
+    assert len(passes) == 2 and passes[1] > passes[0] > 0    # the second pass starts where the first ended
+    assert result.work > passes[1]
+
+
+def test_an_18000_line_file_returns_with_a_note_in_bounded_time(tmp_path):
+    body = "".join(f"    s{i % 100} = k\n" for i in range(18_000 - 4)) + "    df = df.dropna()\n"
+    code = "import pandas as pd\ndf = pd.read_csv('d.csv')\nfor k in range(16):\n" + body
+    assert code.count("\n") == 18_000
+    started = time.perf_counter()
+    analysis = analyze(code, path=str(write(tmp_path, code)))
+    seconds = time.perf_counter() - started
+    assert analysis.error is None and len(analysis.plan) >= 1
+    assert analysis.notes == ["analysis budget exceeded: the rest of the file is treated as unknown"]
+    assert analysis.work <= Budget().max_work + 64   # the default allowance, overrun by at most one operation
+    assert seconds < WALL_GUARD
+
+
+def test_a_file_too_costly_to_parse_is_refused_before_parsing(tmp_path):
+    code = "import pandas as pd\n" + "df['a'] = f(g(df['b']))\n" * 18_000   # LibCST: ~0.4 ms per line
+    started = time.perf_counter()
+    analysis = analyze(code, path=str(write(tmp_path, code)))
+    assert analysis.notes and analysis.notes[0].startswith("analysis budget exceeded")
+    assert "parse" in analysis.notes[0] and analysis.module is None
+    assert time.perf_counter() - started < 1.0

@@ -12,7 +12,8 @@ from __future__ import annotations
 MAX_ITEMS = 10_000        # elements of a literal list / tuple / set / dict, nested elements counted
 MAX_CHARS = 10_000        # characters of a folded string (bytes likewise)
 MAX_INT_BITS = 4_096      # bits of a folded integer
-MAX_STATS = 256           # distinct statistics carried by one data value
+MAX_STATS = 128           # distinct statistics carried by one data value
+DEDUP_STATS = 32          # below this many, repeated statistics are left alone (deduplicating costs)
 MAX_NODES = 64            # plan nodes one data value points at (control-flow joins add them)
 MAX_COLUMNS = 2_048       # known columns of one schema
 MAX_ORIGINS = 256         # row origins of one provenance

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .bounds import MAX_ITEMS, MAX_NODES, MAX_STATS
+from .bounds import DEDUP_STATS, MAX_ITEMS, MAX_NODES, MAX_STATS
 from .provenance import Provenance, join_provenance
 from .schema import Schema, UNKNOWN_SCHEMA
 
@@ -138,12 +138,13 @@ class Data(Value):
     stats: tuple["Statistic", ...] = ()
 
     def __post_init__(self) -> None:
-        if len(self.stats) > 1 or len(self.nodes) > MAX_NODES:
+        if len(self.stats) > DEDUP_STATS or len(self.nodes) > MAX_NODES:
             self._bound()
 
     def _bound(self) -> None:
         """Bounded by construction: statistics are a set (a merge whose right side derives from
-        its left must not double them), at most MAX_STATS of them, at most MAX_NODES nodes.
+        its left must not double them; repeats below DEDUP_STATS are harmless), at most MAX_STATS
+        of them, at most MAX_NODES nodes.
 
         Past MAX_STATS the rows become unknown: rules compare the statistics of fit and
         evaluation features, and an incomplete list must not look like a missing transform.
