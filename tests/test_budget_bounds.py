@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
 from mllint import Config, analyze
 from mllint.checker import check_analysis, check_source
-from mllint.domains.bounds import DEDUP_STATS, MAX_CHARS, MAX_COLUMNS, MAX_INT_BITS, MAX_ITEMS, MAX_ORIGINS, MAX_STATS
+from mllint.domains.bounds import (DEDUP_STATS, MAX_CHARS, MAX_COLUMNS, MAX_INT_BITS, MAX_ITEMS, MAX_NODES,
+                                   MAX_ORIGINS, MAX_STATS)
 from mllint.domains.provenance import Origin, Provenance
 from mllint.domains.schema import Column, Schema
 from mllint.domains.values import TOP, Const, Data, DictV, Seq, Statistic, size_of
@@ -94,6 +96,8 @@ def test_statistics_are_a_set_and_bounded_by_construction():
     # past the bound the list is incomplete, so the rows become unknown: no rule compares it
     assert len(widened.stats) == MAX_STATS and widened.prov is None
     assert Data("frame", (), prov=prov, stats=many[:MAX_STATS]).prov == prov
+    joined = Data("frame", tuple(range(MAX_NODES * 3)))     # control-flow joins add nodes: the latest stay
+    assert joined.nodes == tuple(range(MAX_NODES * 2, MAX_NODES * 3))
 
 
 def test_schemas_provenances_and_literals_are_bounded_by_construction():
@@ -114,6 +118,17 @@ def test_schemas_provenances_and_literals_are_bounded_by_construction():
     assert size_of(seq) <= MAX_ITEMS
     with pytest.raises(Exception):
         DictV(tuple(Const(i) for i in range(MAX_ITEMS)), tuple(Const(i) for i in range(MAX_ITEMS)))
+
+
+_REAL_LAGS = Path("/work/shared/corpus/py/dslinter-2020/dlarionov_feature-engineering-xgboost.py")
+
+
+@pytest.mark.skipif(not _REAL_LAGS.is_file(), reason="the Kaggle corpus is not on this machine")
+def test_the_real_predict_future_sales_notebook_is_quick(tmp_path):
+    """750 lines of lag features merged in loops: past 100 s and 1 GB before the statistics were a set."""
+    analysis, _, seconds, peak = _measured(tmp_path, _REAL_LAGS.read_text(encoding="utf-8"))
+    assert analysis.error is None and analysis.notes == []
+    assert analysis.work < Budget().max_work / 4 and seconds < WALL_GUARD and peak < HEAP_GUARD
 
 
 # -- 2. constant folding checks the size first ------------------------------------------
@@ -266,3 +281,12 @@ def test_a_file_too_costly_to_parse_is_refused_before_parsing(tmp_path):
     assert analysis.notes and analysis.notes[0].startswith("analysis budget exceeded")
     assert "parse" in analysis.notes[0] and analysis.module is None
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_literal_of_long_strings_is_bounded_in_characters(tmp_path):
+    code = ("import pandas as pd\np = ['a' * 9000] * 20\nq = p * 50\n"
+            "df = pd.read_csv('d.csv')\nr = df.agg(q)\n")
+    analysis, _, seconds, peak = _measured(tmp_path, code)
+    assert isinstance(analysis.env["p"], Seq)
+    assert analysis.env["q"] is TOP      # 1,000 strings of 9,000 characters: 9 MB to render
+    assert seconds < WALL_GUARD and peak < HEAP_GUARD

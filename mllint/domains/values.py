@@ -49,6 +49,16 @@ def size_of(value: "Value") -> int:
     return value.size if isinstance(value, (Seq, DictV)) else 1
 
 
+def _weight(item: "Value") -> int:
+    """What an element adds to its container's size beyond itself: nested elements, and long
+    strings by the hundred characters (so that rendering a literal stays bounded too)."""
+    if isinstance(item, (Seq, DictV)):
+        return item.size
+    if type(item) is Const and isinstance(item.value, (str, bytes)):
+        return len(item.value) // 100
+    return 0
+
+
 @dataclass(frozen=True, slots=True)
 class Const(Value):
     """A literal we know exactly: str, int, float, bool, None, bytes."""
@@ -67,8 +77,11 @@ class Seq(Value):
     def __post_init__(self) -> None:
         size = len(self.items) + 1
         for item in self.items:
-            if isinstance(item, (Seq, DictV)):
+            kind = type(item)
+            if kind is Seq or kind is DictV:
                 size += item.size
+            elif kind is Const and type(item.value) is str:
+                size += len(item.value) // 100
         if size > MAX_ITEMS:
             raise TooLarge()
         object.__setattr__(self, "size", size)
@@ -98,8 +111,7 @@ class DictV(Value):
     def __post_init__(self) -> None:
         size = len(self.keys) + len(self.values) + 1
         for item in self.keys + self.values:
-            if isinstance(item, (Seq, DictV)):
-                size += item.size
+            size += _weight(item)
         if size > MAX_ITEMS:
             raise TooLarge()
         object.__setattr__(self, "size", size)

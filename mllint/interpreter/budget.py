@@ -70,14 +70,14 @@ class Budget:
     started: float = -1.0
     work: int = 0
     wall_exceeded: bool = False
-    _next_check: int = field(default=_CHECK_EVERY, repr=False)
+    next_check: int = field(default=_CHECK_EVERY, repr=False)   # the work count at which to look again
 
     def __post_init__(self) -> None:
         if self.max_work <= 0:
             self.max_work = max(int(self.seconds * UNITS_PER_SECOND), 1)
         if self.started < 0:
             self.started = now()
-        self._next_check = min(self.work + _CHECK_EVERY, self.max_work + 1)
+        self.next_check = min(self.work + _CHECK_EVERY, self.max_work + 1)
 
     @property
     def wall_seconds(self) -> float:
@@ -100,21 +100,21 @@ class Budget:
         if units > self.max_work * REFUSE_PARSE:
             return False
         self.work += min(units, int(self.max_work * PARSE_SHARE))
-        self._next_check = min(self.work + 1, self._next_check)
+        self.next_check = min(self.work + 1, self.next_check)
         return True
 
     def tick(self, units: int = 1) -> None:
         self.work += units
-        if self.work >= self._next_check:
-            self._check()
+        if self.work >= self.next_check:
+            self.check()
 
-    def _check(self) -> None:
+    def check(self) -> None:
         if self.work > self.max_work:
             raise BudgetExceeded()
         if now() - self.started > self.wall_seconds:
             self.wall_exceeded = True
             raise BudgetExceeded()
-        self._next_check = min(self.work + _CHECK_EVERY, self.max_work + 1)
+        self.next_check = min(self.work + _CHECK_EVERY, self.max_work + 1)
 
     def check_wall(self) -> bool:
         """Between phases: whether the outer wall-clock guard has fired (and remember it)."""
