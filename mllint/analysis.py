@@ -105,7 +105,7 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
     first_pass = budget.work - before
     new = {key: columns - known.get(key, set()) for key, columns in interpreter.discovered.items()}
     if any(new.values()) and _has_models(plan) and not interpreter.notes and budget.remaining > first_pass \
-            and not budget.check_wall():
+            and not budget.check_guard():
         # Columns the code reads from sources of unknown schema exist in those sources: run
         # again with them known, so that `X = df.drop(columns=["id"])` shows it still holds them.
         # The second pass shares the budget; it runs only when what is left fits a pass like the

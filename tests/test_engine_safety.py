@@ -243,7 +243,7 @@ while True:
 def test_time_budget_cuts_with_one_note(tmp_path, monkeypatch):
     from mllint import Config
     from mllint.interpreter import budget
-    monkeypatch.setattr(budget, "WALL_FACTOR", 1e6)   # the work count cuts, never the (loaded) clock
+    monkeypatch.setattr(budget, "GUARD_FACTOR", 1e6)   # the work count cuts, never the (loaded) clock
     monkeypatch.setattr(budget, "PARSE_SHARE", 0.0)   # ... and here only the interpretation's work
     monkeypatch.setattr(budget, "REFUSE_PARSE", 1e6)
     code = "import pandas as pd\ndf = pd.read_csv('a.csv')\n" + "df = df.dropna()\n" * 3000

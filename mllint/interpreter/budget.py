@@ -1,4 +1,4 @@
-"""The per-file analysis budget: a deterministic work count, with the wall clock as an outer guard.
+"""The per-file analysis budget: a deterministic work count, with a time guard as the outer bound.
 
 Where an analysis is cut must not depend on machine load: with a time budget,
 a one-line edit on a busy machine turned 247 diagnostics into 1,535.  So the
@@ -7,7 +7,7 @@ emitted, weighted by the schema they carry, plus the parse charged up-front by
 size) against a fixed allowance: the same input always stops at the same
 statement.  ``max_seconds`` keeps its meaning as "the normal budget": the
 allowance is what a quiet machine does in that time, and the clock only stops
-an analysis that runs :data:`WALL_FACTOR` times longer than that (an operation
+an analysis that runs :data:`GUARD_FACTOR` times longer than that (an operation
 far costlier per unit than calibrated: a bug of ours).  That outer guard reads
 the analysing thread's CPU time, not the wall clock: on a machine loaded 4x (CI
 runners, six jobs on two cores) a wall-clock guard would fire on ordinary files
@@ -33,8 +33,8 @@ PARSE_MICROSECONDS = (("(", 100), ("[", 75), ("=", 30), ("+", 30), ("-", 30), ("
 #: a file whose parse alone is estimated past REFUSE_PARSE allowances is not parsed at all.
 PARSE_SHARE = 0.5
 REFUSE_PARSE = 1.5
-#: The wall clock stops an analysis only past this multiple of the normal budget.
-WALL_FACTOR = 4.0
+#: The time guard stops an analysis only past this multiple of the normal budget.
+GUARD_FACTOR = 4.0
 _CHECK_EVERY = 1024
 
 
@@ -43,7 +43,7 @@ def now() -> float:
     return time.thread_time()
 
 WORK_NOTE = "analysis budget exceeded: the rest of the file is treated as unknown"
-WALL_NOTE = ("analysis budget exceeded (time guard, {seconds:g} s of CPU): the rest of the file is treated as "
+GUARD_NOTE = ("analysis budget exceeded (time guard, {seconds:g} s of CPU): the rest of the file is treated as "
              "unknown; results may differ between runs")
 
 
@@ -61,15 +61,15 @@ class BudgetExceeded(Exception):
 class Budget:
     """Work allowance of one file's analysis.
 
-    ``tick`` is on the interpreter's hot path: one addition and one comparison;
-    the allowance and the clock are looked at only every ``_CHECK_EVERY`` units.
+    ``tick`` (inlined in ``Interpreter.eval``) is on the hot path: one addition and one
+    comparison; the allowance and the clock are looked at only every ``_CHECK_EVERY`` units.
     """
 
     seconds: float = 2.0
     max_work: int = 0                       # 0: derived from ``seconds``
     started: float = -1.0
     work: int = 0
-    wall_exceeded: bool = False
+    guard_fired: bool = False
     next_check: int = field(default=_CHECK_EVERY, repr=False)   # the work count at which to look again
 
     def __post_init__(self) -> None:
@@ -80,16 +80,12 @@ class Budget:
         self.next_check = min(self.work + _CHECK_EVERY, self.max_work + 1)
 
     @property
-    def wall_seconds(self) -> float:
-        return self.seconds * WALL_FACTOR
+    def guard_seconds(self) -> float:
+        return self.seconds * GUARD_FACTOR
 
     @property
     def remaining(self) -> int:
         return self.max_work - self.work
-
-    @property
-    def exhausted(self) -> bool:
-        return self.work > self.max_work or self.wall_exceeded
 
     def charge_parse(self, units: int) -> bool:
         """Charge the parse; False when it is estimated too costly to start at all.
@@ -111,20 +107,20 @@ class Budget:
     def check(self) -> None:
         if self.work > self.max_work:
             raise BudgetExceeded()
-        if now() - self.started > self.wall_seconds:
-            self.wall_exceeded = True
+        if now() - self.started > self.guard_seconds:
+            self.guard_fired = True
             raise BudgetExceeded()
         self.next_check = min(self.work + _CHECK_EVERY, self.max_work + 1)
 
-    def check_wall(self) -> bool:
-        """Between phases: whether the outer wall-clock guard has fired (and remember it)."""
-        if not self.wall_exceeded and now() - self.started > self.wall_seconds:
-            self.wall_exceeded = True
-        return self.wall_exceeded
+    def check_guard(self) -> bool:
+        """Between phases: whether the outer time guard has fired (and remember it)."""
+        if not self.guard_fired and now() - self.started > self.guard_seconds:
+            self.guard_fired = True
+        return self.guard_fired
 
     @property
     def note(self) -> str:
-        return WALL_NOTE.format(seconds=self.wall_seconds) if self.wall_exceeded else WORK_NOTE
+        return GUARD_NOTE.format(seconds=self.guard_seconds) if self.guard_fired else WORK_NOTE
 
 
-__all__ = ["Budget", "BudgetExceeded", "UNITS_PER_SECOND", "WALL_FACTOR", "parse_cost"]
+__all__ = ["Budget", "BudgetExceeded", "UNITS_PER_SECOND", "GUARD_FACTOR", "parse_cost"]
