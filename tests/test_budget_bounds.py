@@ -290,3 +290,9 @@ def test_a_literal_of_long_strings_is_bounded_in_characters(tmp_path):
     assert isinstance(analysis.env["p"], Seq)
     assert analysis.env["q"] is TOP      # 1,000 strings of 9,000 characters: 9 MB to render
     assert seconds < WALL_GUARD and peak < HEAP_GUARD
+
+
+@pytest.mark.parametrize("bounds", ["2 ** 100", "0, 2 ** 4000", "1, 5, 0", "-(2 ** 80), 0, 1"])
+def test_ranges_of_folded_big_ints_are_unknown_not_a_crash(tmp_path, bounds):
+    analysis, _, _, _ = _measured(tmp_path, f"import numpy as np\nfor i in range({bounds}):\n    x = i\n")
+    assert analysis.error is None and analysis.notes == []

@@ -151,8 +151,12 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         if name == "range":
             bounds = [a.value for a in args if isinstance(a, Const) and isinstance(a.value, int)]
             if len(bounds) == len(args) and 1 <= len(bounds) <= 3:
-                numbers = range(*bounds)
-                if len(numbers) <= 1024:
+                try:   # folded ints reach 4,096 bits: a range longer than sys.maxsize has no len()
+                    numbers = range(*bounds)
+                    count = len(numbers)
+                except (ValueError, OverflowError):   # a zero step, or too long
+                    return TOP
+                if count <= 1024:
                     return Seq(tuple(Const(i) for i in numbers))
             return TOP
         if name == "enumerate" and first is not None:
