@@ -16,7 +16,8 @@ import libcst as cst
 from .config import DEFAULT_CONFIG, Config
 from .data_headers import DataReads
 from .domains.values import UserFunction, Value
-from .interpreter.core import Budget, Interpreter
+from .interpreter.budget import Budget, parse_cost
+from .interpreter.core import Interpreter
 from .model import Operator, Plan
 from .parsing import parse_code
 from .positions import PositionIndex
@@ -39,6 +40,7 @@ class Analysis:
     data_files: DataReads = field(default_factory=dict)   # data paths looked up -> state (data_headers.State)
     known_columns: dict[str, set[str]] = field(default_factory=dict)       # columns found in use, per source
     positions: PositionIndex | None = None   # the plan's position index: findings reuse its per-statement cache
+    work: int = 0                            # budget units spent (deterministic: same input, same count)
 
     @property
     def ok(self) -> bool:
@@ -68,6 +70,11 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
                                            f"{config.max_lines}), not analysed"])
     if not _ML_MENTION.search(text.text):
         return Analysis(plan, text)
+    # one budget for the whole file: its clock starts before the parse, whose cost is charged by size
+    budget = Budget(seconds=config.max_seconds)
+    if not budget.charge_parse(parse_cost(text.text)):   # deterministic, decided before parsing
+        return Analysis(plan, text, notes=[f"analysis budget exceeded: {lines} lines would take longer to parse "
+                                           f"than the budget allows, not analysed"])
     code = text.text
     # CPython's parser first: it is ~10x cheaper, its messages are the ones people know, and
     # its nesting limits keep pathological input away from LibCST's native parser (which
@@ -78,20 +85,26 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
     code, module, ast_module = parsed.code, parsed.module, parsed.tree
     lines = code.split("\n")
     positions = PositionIndex(lines, module.default_indent)
-    budget = Budget(seconds=config.max_seconds)
     known = {key: set(columns) for key, columns in (known_columns or {}).items()}
+    before = budget.work
     plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget, known)
+    first_pass = budget.work - before
     new = {key: columns - known.get(key, set()) for key, columns in interpreter.discovered.items()}
-    if any(new.values()) and _has_models(plan) and not interpreter.notes:
+    if any(new.values()) and _has_models(plan) and not interpreter.notes and budget.remaining > first_pass \
+            and not budget.check_guard():
         # Columns the code reads from sources of unknown schema exist in those sources: run
         # again with them known, so that `X = df.drop(columns=["id"])` shows it still holds them.
+        # The second pass shares the budget; it runs only when what is left fits a pass like the
+        # first, and if it is cut all the same, the complete first pass is the result.
         for key, columns in interpreter.discovered.items():
             known.setdefault(key, set()).update(columns)
-        plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget, known)
+        second = _interpret(module, ast_module, positions, path or text.path, config, budget, known)
+        if not second[1].notes:
+            plan, interpreter, env = second
     for key, columns in interpreter.discovered.items():
         known.setdefault(key, set()).update(columns)
     return Analysis(plan, text, env, [*parsed.notes, *interpreter.notes], None, module, dict(interpreter.data_files),
-                    known, positions)
+                    known, positions, budget.work)
 
 
 def _interpret(module, ast_module, positions, path, config, budget, known_columns):

@@ -16,7 +16,7 @@ class Config:
     """
 
     data_headers: bool = True
-    max_seconds: float = 2.0
+    max_seconds: float = 2.0     # the normal budget: a deterministic work allowance (interpreter/budget.py)
     max_bytes: int = 2_000_000
     max_lines: int = 20_000      # parsing alone grows with size: past this, the file is not analysed
 

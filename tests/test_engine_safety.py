@@ -240,11 +240,15 @@ while True:
     assert sel.in_loop
 
 
-def test_time_budget_cuts_with_one_note(tmp_path):
+def test_time_budget_cuts_with_one_note(tmp_path, monkeypatch):
     from mllint import Config
+    from mllint.interpreter import budget
+    monkeypatch.setattr(budget, "GUARD_FACTOR", 1e6)   # the work count cuts, never the (loaded) clock
+    monkeypatch.setattr(budget, "PARSE_SHARE", 0.0)   # ... and here only the interpretation's work
+    monkeypatch.setattr(budget, "REFUSE_PARSE", 1e6)
     code = "import pandas as pd\ndf = pd.read_csv('a.csv')\n" + "df = df.dropna()\n" * 3000
     path = write(tmp_path, code)
-    cut = analyze(code, path=str(path), config=Config(max_seconds=0.0))
+    cut = analyze(code, path=str(path), config=Config(max_seconds=0.04))   # a work allowance: cut mid-file
     assert cut.error is None
     assert len(cut.notes) == 1 and "budget" in cut.notes[0]
     assert 0 < len(cut.plan) < 3001

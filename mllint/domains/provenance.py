@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .bounds import MAX_ORIGINS, MAX_PATH
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:
@@ -42,13 +44,17 @@ class Provenance:
     def of_source(node_id: int) -> "Provenance":
         return Provenance(frozenset((Origin(node_id),)))
 
-    def split(self, split_id: int, side: str) -> "Provenance":
+    def split(self, split_id: int, side: str) -> "Provenance | None":
+        """Rows kept by one side of a split; unknown past :data:`MAX_PATH` nested splits."""
+        if any(len(o.path) >= MAX_PATH for o in self.origins):
+            return None
         return Provenance(frozenset(o.split(split_id, side) for o in self.origins))
 
     def union(self, other: "Provenance | None") -> "Provenance | None":
+        """Rows drawn from both; unknown when either is, or past :data:`MAX_ORIGINS` origins."""
         if other is None:
             return None
-        return Provenance(self.origins | other.origins)
+        return bounded(self.origins | other.origins)
 
     def covers_any(self, other: "Provenance") -> bool:
         """Some rows of ``other`` are rows of ``self``."""
@@ -68,8 +74,13 @@ class Provenance:
         return " + ".join(parts)
 
 
+def bounded(origins: frozenset[Origin]) -> Provenance | None:
+    """A provenance of these origins, or unknown (None) when there are too many to track."""
+    return Provenance(origins) if len(origins) <= MAX_ORIGINS else None
+
+
 def join_provenance(a: Provenance | None, b: Provenance | None) -> Provenance | None:
     """Control-flow join: the rows may come from either branch."""
     if a is None or b is None:
         return None
-    return a if a == b else Provenance(a.origins | b.origins)
+    return a if a == b else bounded(a.origins | b.origins)

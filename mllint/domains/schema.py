@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from .bounds import MAX_COLUMNS
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -27,6 +29,13 @@ class Column:
 class Schema:
     columns: tuple[Column, ...] = ()
     open: bool = True
+
+    def __post_init__(self) -> None:
+        # bounded by construction: past MAX_COLUMNS the schema keeps the first ones and opens
+        # (an open schema never supports a finding that rests on a column being absent)
+        if len(self.columns) > MAX_COLUMNS:
+            object.__setattr__(self, "columns", self.columns[:MAX_COLUMNS])
+            object.__setattr__(self, "open", True)
 
     # -- queries -------------------------------------------------------------
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .bounds import DEDUP_STATS, MAX_ITEMS, MAX_NODES, MAX_STATS
 from .provenance import Provenance, join_provenance
 from .schema import Schema, UNKNOWN_SCHEMA
 
@@ -36,6 +37,28 @@ class _Top(Value):
 TOP = _Top()
 
 
+class TooLarge(Exception):
+    """A literal value would exceed its size bound: whoever builds it gets :data:`TOP` instead.
+
+    ``Interpreter.eval`` turns it into TOP, so no oversized value ever exists.
+    """
+
+
+def size_of(value: "Value") -> int:
+    """Elements of a value, nested literal elements counted (what a traversal of it costs)."""
+    return value.size if isinstance(value, (Seq, DictV)) else 1
+
+
+def _weight(item: "Value") -> int:
+    """What an element adds to its container's size beyond itself: nested elements, and long
+    strings by the hundred characters (so that rendering a literal stays bounded too)."""
+    if isinstance(item, (Seq, DictV)):
+        return item.size
+    if type(item) is Const and isinstance(item.value, (str, bytes)):
+        return len(item.value) // 100
+    return 0
+
+
 @dataclass(frozen=True, slots=True)
 class Const(Value):
     """A literal we know exactly: str, int, float, bool, None, bytes."""
@@ -49,6 +72,19 @@ class Seq(Value):
 
     items: tuple[Value, ...]
     kind: str = "list"
+    size: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        size = len(self.items) + 1
+        for item in self.items:
+            kind = type(item)
+            if kind is Seq or kind is DictV:
+                size += item.size
+            elif kind is Const and type(item.value) is str:
+                size += len(item.value) // 100
+        if size > MAX_ITEMS:
+            raise TooLarge()
+        object.__setattr__(self, "size", size)
 
     def constants(self) -> list[Any] | None:
         """Python values of the items when all are constants, else None."""
@@ -70,6 +106,15 @@ class Seq(Value):
 class DictV(Value):
     keys: tuple[Value, ...]
     values: tuple[Value, ...]
+    size: int = field(default=0, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        size = len(self.keys) + len(self.values) + 1
+        for item in self.keys + self.values:
+            size += _weight(item)
+        if size > MAX_ITEMS:
+            raise TooLarge()
+        object.__setattr__(self, "size", size)
 
     def get(self, key: Any) -> Value | None:
         for k, v in zip(self.keys, self.values):
@@ -103,6 +148,26 @@ class Data(Value):
     reads: frozenset[str] = frozenset()
     is_mask: bool = False
     stats: tuple["Statistic", ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.stats) > DEDUP_STATS or len(self.nodes) > MAX_NODES:
+            self._bound()
+
+    def _bound(self) -> None:
+        """Bounded by construction: statistics are a set (a merge whose right side derives from
+        its left must not double them; repeats below DEDUP_STATS are harmless), at most MAX_STATS
+        of them, at most MAX_NODES nodes.
+
+        Past MAX_STATS the rows become unknown: rules compare the statistics of fit and
+        evaluation features, and an incomplete list must not look like a missing transform.
+        """
+        stats = tuple(dict.fromkeys(self.stats))
+        if len(stats) > MAX_STATS:
+            stats = stats[:MAX_STATS]
+            object.__setattr__(self, "prov", None)
+        object.__setattr__(self, "stats", stats)
+        if len(self.nodes) > MAX_NODES:
+            object.__setattr__(self, "nodes", self.nodes[-MAX_NODES:])
 
     @property
     def node(self) -> "PlanNode | None":
@@ -211,9 +276,21 @@ class Prediction(Value):
     estimator: Estimator
 
 
+def seq_or_top(items: tuple[Value, ...], kind: str = "list") -> Value:
+    """A literal sequence, or TOP past its size bound (for callers outside ``Interpreter.eval``)."""
+    try:
+        return Seq(items, kind)
+    except TooLarge:
+        return TOP
+
+
 def join(a: Value, b: Value) -> Value:
     """Least upper bound of two values at a control-flow merge."""
-    if a is b or a == b:
+    if a is b:
+        return a
+    if isinstance(a, (Seq, DictV)) and isinstance(b, (Seq, DictV)) and a.size + b.size > MAX_ITEMS:
+        return TOP   # comparing or joining two large literals costs their size: give up first
+    if a == b:
         return a
     if isinstance(a, Data) and isinstance(b, Data) and a.kind == b.kind:
         nodes = a.nodes + tuple(n for n in b.nodes if n not in a.nodes)

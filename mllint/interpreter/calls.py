@@ -8,40 +8,24 @@ each API name comes from the tables in ``mllint.knowledge``.
 """
 from __future__ import annotations
 
-import operator
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
 from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, FoldIndex, Folds, GroupBy, Lambda, Ref,
-                              Seq, Statistic,
-                              UserFunction, Value, join)
+                              Seq, Statistic, UserFunction, Value, join, seq_or_top)
+from ..domains.bounds import MAX_ITEMS
 from ..domains.provenance import Provenance
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
 from ..model import Operator, PlanNode
 from .data_ops import const_strings, lineage_of, parents_of, stats_of
+from .folding import const_or_top, fold_binary, fold_call, fold_compare, fold_str_method, fold_unary
 from .pandas_calls import PandasCalls
 from .sklearn_calls import SklearnCalls
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Interpreter
     from .scope import Scope
-
-_MAX_FOLD = 10_000
-
-_BINARY = {
-    "Add": operator.add, "Subtract": operator.sub, "Multiply": operator.mul, "Divide": operator.truediv,
-    "FloorDivide": operator.floordiv, "Modulo": operator.mod, "Power": operator.pow,
-    "BitAnd": operator.and_, "BitOr": operator.or_, "BitXor": operator.xor,
-    "LeftShift": operator.lshift, "RightShift": operator.rshift,
-}
-_COMPARE = {
-    "Equal": operator.eq, "NotEqual": operator.ne, "LessThan": operator.lt, "LessThanEqual": operator.le,
-    "GreaterThan": operator.gt, "GreaterThanEqual": operator.ge, "Is": operator.is_, "IsNot": operator.is_not,
-    "In": lambda a, b: a in b, "NotIn": lambda a, b: a not in b,
-}
-_UNARY = {"Minus": operator.neg, "Plus": operator.pos, "Not": operator.not_, "BitInvert": operator.invert}
-
 
 class CallEvaluator(PandasCalls, SklearnCalls):
     def __init__(self, interpreter: "Interpreter") -> None:
@@ -167,8 +151,12 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         if name == "range":
             bounds = [a.value for a in args if isinstance(a, Const) and isinstance(a.value, int)]
             if len(bounds) == len(args) and 1 <= len(bounds) <= 3:
-                numbers = range(*bounds)
-                if len(numbers) <= 1024:
+                try:   # folded ints reach 4,096 bits: a range longer than sys.maxsize has no len()
+                    numbers = range(*bounds)
+                    count = len(numbers)
+                except (ValueError, OverflowError):   # a zero step, or too long
+                    return TOP
+                if count <= 1024:
                     return Seq(tuple(Const(i) for i in numbers))
             return TOP
         if name == "enumerate" and first is not None:
@@ -183,11 +171,8 @@ class CallEvaluator(PandasCalls, SklearnCalls):
             self.compared_scores([first] + args[1:] + list(kwargs.values()), node)
         if name in ("str", "int", "float", "bool", "len", "abs", "round", "min", "max") and first is not None:
             if isinstance(first, Const):
-                try:
-                    return Const({"str": str, "int": int, "float": float, "bool": bool, "abs": abs,
-                                  "round": round, "len": len, "min": min, "max": max}[name](first.value))
-                except Exception:
-                    return TOP
+                return fold_call({"str": str, "int": int, "float": float, "bool": bool, "abs": abs,
+                                  "round": round, "len": len, "min": min, "max": max}[name], first.value)
             if name == "len" and isinstance(first, Seq):
                 return Const(len(first.items))
             if name in ("min", "max") and isinstance(first, Data):
@@ -205,11 +190,11 @@ class CallEvaluator(PandasCalls, SklearnCalls):
     def seq_method(self, seq: Seq, name: str, args: list[Value], node: cst.Call, scope: "Scope") -> Value:
         receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
         if name in ("append", "add") and len(args) == 1:
-            self._mutate(receiver, Seq(seq.items + (args[0],), seq.kind), scope)
+            self._mutate(receiver, seq_or_top(seq.items + (args[0],), seq.kind), scope)
             return Const(None)
         if name == "extend" and len(args) == 1:
             more = self.iterate(args[0])
-            self._mutate(receiver, Seq(seq.items + tuple(more), seq.kind) if more is not None else TOP, scope)
+            self._mutate(receiver, seq_or_top(seq.items + tuple(more), seq.kind) if more is not None else TOP, scope)
             return Const(None)
         if name == "remove" and len(args) == 1:
             items = list(seq.items)
@@ -257,14 +242,13 @@ class CallEvaluator(PandasCalls, SklearnCalls):
             return Const(getattr(text, name)())
         if name in ("startswith", "endswith", "replace", "split", "format", "join") and \
                 all(isinstance(a, (Const, Seq)) for a in args):
-            try:
-                plain = [a.value if isinstance(a, Const) else a.constants() for a in args]
-                result = getattr(text, name)(*plain)
-            except Exception:
+            plain = [a.value if isinstance(a, Const) else a.constants() for a in args]
+            result = fold_str_method(text, name, plain)
+            if result is None:
                 return TOP
             if isinstance(result, list):
-                return Seq(tuple(Const(r) for r in result))
-            return Const(result)
+                return seq_or_top(tuple(Const(r) for r in result))
+            return const_or_top(result)
         return TOP
 
     # -- subscripts ------------------------------------------------------------------
@@ -336,17 +320,22 @@ class CallEvaluator(PandasCalls, SklearnCalls):
             base = stats[0]
             return Statistic(base.what, base.prov, lineage_of(left) | lineage_of(right), base.origin)
         if isinstance(left, Const) and isinstance(right, Const):
-            return _fold(_BINARY.get(op), left.value, right.value)
+            return fold_binary(op, left.value, right.value)
+        if isinstance(left, Const) and isinstance(left.value, str) and isinstance(right, Seq) and op == "Modulo":
+            values = right.constants()   # '%s_%d' % ('a', 1)
+            return fold_binary(op, left.value, tuple(values)) if values is not None else TOP
         if isinstance(left, Seq) and isinstance(right, Seq) and op == "Add":
-            return Seq(left.items + right.items, left.kind)
+            return seq_or_top(left.items + right.items, left.kind) if left.size + right.size <= MAX_ITEMS else TOP
+        if isinstance(right, Seq) and isinstance(left, Const) and op == "Multiply":
+            left, right = right, left
         if isinstance(left, Seq) and isinstance(right, Const) and op == "Multiply" and isinstance(right.value, int):
-            if 0 <= right.value and len(left.items) * right.value <= _MAX_FOLD:
-                return Seq(left.items * right.value, left.kind)
+            if 0 <= right.value and left.size * right.value <= MAX_ITEMS:   # checked before building it
+                return seq_or_top(left.items * right.value, left.kind)
         return TOP
 
     def unary(self, op: str, value: Value) -> Value:
         if isinstance(value, Const):
-            return _fold(_UNARY.get(op), value.value)
+            return fold_unary(op, value.value)
         if isinstance(value, Data):
             return value if op != "Not" else TOP
         if isinstance(value, Statistic):
@@ -373,7 +362,7 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         if isinstance(left, Data) or isinstance(right, Data):
             return self.data_compare(left, right, node if op in ("Equal", "NotEqual") else None)
         if isinstance(left, Const) and isinstance(right, Const):
-            return _fold(_COMPARE.get(op), left.value, right.value)
+            return fold_compare(op, left.value, right.value)
         if op in ("In", "NotIn") and isinstance(left, Const) and isinstance(right, Seq):
             constants = right.constants()
             if constants is not None:
@@ -424,24 +413,6 @@ class _Unset:
 
 
 _UNSET = _Unset()
-
-
-def _fold(function, *operands) -> Value:
-    """Constant folding that never builds huge values or raises."""
-    if function is None:
-        return TOP
-    if function is operator.pow and isinstance(operands[1], (int, float)) and abs(operands[1]) > 64:
-        return TOP
-    if function in (operator.mul, operator.lshift):
-        a, b = operands
-        if (isinstance(a, (str, bytes, tuple)) and isinstance(b, int) and len(a) * b > _MAX_FOLD) or \
-                (isinstance(b, (str, bytes, tuple)) and isinstance(a, int) and len(b) * a > _MAX_FOLD) or \
-                (function is operator.lshift and isinstance(b, int) and b > 64):
-            return TOP
-    try:
-        return Const(function(*operands))
-    except Exception:
-        return TOP
 
 
 __all__ = ["CallEvaluator", "join", "Lambda"]

@@ -15,41 +15,24 @@ only to give each plan node a cheap, lazily computed position.
 from __future__ import annotations
 
 import ast
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import libcst as cst
 
 from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Ref, Seq,
-                              UserFunction, Value, join)
+                              TooLarge, UserFunction, Value, join)
 from ..model import Operator, Plan, PlanNode, Span
 from ..data_headers import DataReads
 from ..positions import PositionIndex
+from .budget import Budget, BudgetExceeded
+from .folding import fold_binary
 from .imports import bind_import, bind_import_from
 from .scope import Scope, join_vars
 
 MAX_CALL_DEPTH = 3          # context depth for user functions
 MAX_UNROLL = 16             # loops over known sequences run per element while the nest's product stays below
 MAX_COMPREHENSION = 256
-
-
-class BudgetExceeded(Exception):
-    """Raised inside the interpreter when a file's time/step budget is spent."""
-
-
-@dataclass
-class Budget:
-    seconds: float = 2.0
-    max_steps: int = 400_000
-    started: float = field(default_factory=time.perf_counter)
-    steps: int = 0
-
-    def tick(self) -> None:
-        self.steps += 1
-        if self.steps & 1023 == 0:
-            if self.steps > self.max_steps or time.perf_counter() - self.started > self.seconds:
-                raise BudgetExceeded()
 
 
 @dataclass(slots=True)
@@ -136,6 +119,8 @@ class Interpreter:
                 return None
             return positions.span(stmt_site.node, stmt_site.stmt, stmt_site.ast_stmt)
 
+        # a plan node costs its schema: transfer functions copy and scan the columns it carries
+        self.budget.tick(4 + (len(schema.columns) >> 5 if schema is not None else 0))
         in_loop = self.loop_depth > 0
         node_details = details or {}
         if site is not None:
@@ -151,7 +136,7 @@ class Interpreter:
             self.exec_block(module.body, ast_module.body if ast_module is not None else None, self.module_scope)
             self._run_uncalled_functions()
         except BudgetExceeded:
-            self.notes.append("analysis budget exceeded: the rest of the file is treated as unknown")
+            self.notes.append(self.budget.note)
         except _Return:
             pass
         return self.module_scope
@@ -483,7 +468,14 @@ class Interpreter:
         handler = self._EXPR.get(type(node))
         if handler is None:
             return TOP
-        return handler(self, node, scope)
+        budget = self.budget          # Budget.tick, inlined: this is the interpreter's hottest line
+        budget.work += 1
+        if budget.work >= budget.next_check:
+            budget.check()
+        try:
+            return handler(self, node, scope)
+        except TooLarge:   # a literal past its size bound (domains.bounds): the value is unknown
+            return TOP
 
     def _name(self, node: cst.Name, scope: Scope) -> Value:
         value = scope.lookup(node.value)
@@ -497,6 +489,7 @@ class Interpreter:
         return self.calls.attribute(self.eval(node.value, scope), node.attr.value, node)
 
     def _call(self, node: cst.Call, scope: Scope) -> Value:
+        self.budget.tick()
         args, kwargs = self.eval_args(node.args, scope)
         func = node.func
         if isinstance(func, cst.Attribute):
@@ -550,7 +543,7 @@ class Interpreter:
     def _concat_string(self, node: cst.ConcatenatedString, scope: Scope) -> Value:
         left, right = self.eval(node.left, scope), self.eval(node.right, scope)
         if isinstance(left, Const) and isinstance(right, Const) and type(left.value) is type(right.value):
-            return Const(left.value + right.value)
+            return fold_binary("Add", left.value, right.value)
         return TOP
 
     def _fstring(self, node: cst.FormattedString, scope: Scope) -> Value:
@@ -637,6 +630,7 @@ class Interpreter:
         """Evaluate a lambda's body with its parameters bound (``assign(c=lambda d: d.a / d.b)``)."""
         if len(self.call_stack) >= MAX_CALL_DEPTH:
             return TOP
+        self.budget.tick()
         local = Scope(function.scope)
         params = function.node.params
         for index, param in enumerate(list(params.posonly_params) + list(params.params)):
@@ -656,6 +650,7 @@ class Interpreter:
         inner = Scope(scope)
         out: list[Value] = []
         for item in items:
+            self.budget.tick()
             self.assign(node.for_in.target, item, inner, node)
             keep = True
             for condition in node.for_in.ifs:
