@@ -13,11 +13,14 @@ import gc
 import logging
 import os
 import re
+import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from mllint import __version__
@@ -25,6 +28,8 @@ from mllint.findings import Finding
 from mllint.noqa import NOQA
 from mllint.settings import Settings
 
+from .protocol import MllintProtocol, serve
+from .transport import FrameReader
 from .documents import AnalysisCache, Snapshot, analyse_notebook, analyse_text, cell_position, lsp_range
 from .settings import EditorSettings, project_settings
 
@@ -46,7 +51,8 @@ class MllintServer(LanguageServer):
             notebook_document_sync=types.NotebookDocumentSyncOptions(
                 notebook_selector=[types.NotebookDocumentFilterWithCells(
                     cells=[types.NotebookCellLanguage(language="python")], notebook="jupyter-notebook")],
-                save=True))
+                save=True),
+            protocol_cls=MllintProtocol)
         self.cache = AnalysisCache()
         self.editor = EditorSettings()
         self.base_settings: Settings = Settings()
@@ -59,6 +65,27 @@ class MllintServer(LanguageServer):
         self.idle_collect: asyncio.TimerHandle | None = None
         self.analyses_since_collect = 0
         self.burst_collections = 0
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """pygls' stdio server with our frame reader (bounded frames) and dispatch (every request answered)."""
+        self._stop_event = threading.Event()
+        protocol: MllintProtocol = self.protocol   # type: ignore[assignment]
+        reader = FrameReader(stdin or sys.stdin.buffer, on_skipped=protocol.skipped)
+        protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        code: int | str | None = 0
+        try:
+            asyncio.run(serve(reader, protocol, self._stop_event))
+        except BrokenPipeError:
+            log.error("the connection to the client is lost: shutting down")
+        except SystemExit as exc:   # `exit`: 0 after `shutdown`, 1 without it (pygls decides)
+            code = exc.code
+        except KeyboardInterrupt:
+            pass
+        finally:
+            reader.close()
+            self.shutdown()
+        if code:
+            sys.exit(code)
 
     # -- settings ------------------------------------------------------------------------
     @property
