@@ -49,7 +49,25 @@ class AnalysisCache:
 
 
 def content_key(text: str, path: str | None, settings: Settings) -> str:
-    return hashlib.sha256(f"{path}\0{settings!r}\0{text}".encode()).hexdigest()
+    # surrogatepass: a client can send lone surrogates ("\ud800" in JSON); they must not fail the key
+    return hashlib.sha256(f"{path}\0{settings!r}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def not_analysed_reason(analysis: Analysis) -> str | None:
+    """Why (part of) the document was not analysed, for one information diagnostic; None when it was.
+
+    The budget notes and load errors (undecodable text, lone surrogates, binary content) are
+    shown: without them an editor shows nothing and nothing tells the user that nothing was
+    checked.  Syntax errors are not: they come and go with every keystroke, and the editor's
+    Python support already shows them.
+    """
+    if analysis.error is not None:
+        if analysis.error.startswith("syntax error"):
+            return None
+        return f"mllint did not analyse this file: {analysis.error}"
+    if analysis.notes:
+        return "mllint: " + "; ".join(dict.fromkeys(analysis.notes))
+    return None
 
 
 def analyse_text(text: str, path: str | None, settings: Settings, cache: AnalysisCache,

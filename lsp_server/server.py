@@ -16,7 +16,7 @@ import re
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Callable
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
@@ -30,12 +30,14 @@ from mllint.settings import Settings
 
 from .protocol import MllintProtocol, serve
 from .transport import FrameReader
-from .documents import AnalysisCache, Snapshot, analyse_notebook, analyse_text, cell_position, lsp_range
+from .documents import (AnalysisCache, Snapshot, analyse_notebook, analyse_text, cell_position, lsp_range,
+                        not_analysed_reason)
 from .settings import EditorSettings, project_settings
 
 log = logging.getLogger("mllint.lsp")
 DEBOUNCE_SECONDS = 0.15
 IDLE_COLLECT_SECONDS = 1.0     # cyclic garbage is collected when the editor is quiet, not mid-keystroke
+ANALYSIS_WORKERS = 3           # documents analysed at the same time (each one at most once)
 COLLECT_EVERY = 20             # ...or after this many analyses without a quiet moment
 
 
@@ -61,7 +63,13 @@ class MllintServer(LanguageServer):
         self.snapshots: dict[str, Snapshot] = {}
         self.pending: dict[str, asyncio.Task] = {}
         self.debounce = DEBOUNCE_SECONDS
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mllint-analysis")
+        # several workers, one in-flight analysis per document (see run_analysis): a slow document
+        # does not hold the others back; requests that compute (the Pipeline fix) have their own
+        self.worker = ThreadPoolExecutor(max_workers=ANALYSIS_WORKERS, thread_name_prefix="mllint-analysis")
+        self.request_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mllint-requests")
+        self.running: dict[str, asyncio.Future] = {}      # uri -> its analysis in flight
+        self.wanted: dict[str, int] = {}                  # uri -> generation of its latest scheduled analysis
+        self.published_cells: dict[str, dict[str, list[types.Diagnostic]]] = {}   # notebook -> cell -> last push
         self.idle_collect: asyncio.TimerHandle | None = None
         self.analyses_since_collect = 0
         self.burst_collections = 0
@@ -113,13 +121,15 @@ class MllintServer(LanguageServer):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        self.pending[uri] = loop.create_task(self._analyse_later(uri, self.debounce if delay is None else delay))
+        generation = self.wanted[uri] = self.wanted.get(uri, 0) + 1
+        self.pending[uri] = loop.create_task(self._analyse_later(uri, self.debounce if delay is None else delay,
+                                                                 generation))
 
-    async def _analyse_later(self, uri: str, delay: float) -> None:
+    async def _analyse_later(self, uri: str, delay: float, generation: int) -> None:
         try:
             if delay:
                 await asyncio.sleep(delay)
-            await self.refresh(uri)
+            await self.refresh(uri, generation)
         except asyncio.CancelledError:
             pass
         except Exception:   # pragma: no cover - never let a background task die loudly
@@ -128,19 +138,42 @@ class MllintServer(LanguageServer):
             if self.pending.get(uri) is asyncio.current_task():
                 self.pending.pop(uri, None)
 
-    async def refresh(self, uri: str) -> None:
+    async def run_analysis(self, uri: str, generation: int | None, function: Callable[..., Snapshot],
+                           *args: Any) -> Snapshot | None:
+        """Run ``function(*args)`` on the analysis pool: at most one analysis per document at a time.
+
+        Documents do not queue behind each other (one in-flight analysis each, on a pool of
+        several workers).  A newer edit of the same document cancels the task waiting here, so
+        the latest version wins; a job still queued when its document moved on (``generation``
+        is no longer the wanted one) is dropped before it starts (None).  Requests pass
+        ``generation=None``: they are always answered.
+        """
+        while (busy := self.running.get(uri)) is not None:
+            await asyncio.wait([busy])     # not cancelled with us: the analysis keeps its slot until it ends
+
+        def job() -> Snapshot | None:
+            if generation is not None and self.wanted.get(uri) != generation:
+                return None
+            return function(*args)
+
+        future = asyncio.wrap_future(self.worker.submit(job))
+        self.running[uri] = future
+        future.add_done_callback(lambda done: self.running.pop(uri, None) if self.running.get(uri) is done else None)
+        return await asyncio.shield(future)
+
+    async def refresh(self, uri: str, generation: int | None = None) -> None:
         """Analyse the document's current text and publish, unless it changed meanwhile."""
         notebook = self.workspace.get_notebook_document(notebook_uri=uri)
         if notebook is not None:
-            await self._refresh_notebook(uri, notebook)
+            await self._refresh_notebook(uri, notebook, generation)
             return
         document = self.document(uri)
         if document is None:
             return
         version = document.version
-        snapshot = await self.snapshot_of(uri)
+        snapshot = await self.snapshot_of(uri, generation)
         current = self.document(uri)
-        if current is None or current.version != version:
+        if snapshot is None or current is None or current.version != version:
             return   # stale: a newer edit is on its way
         if self.pulls_diagnostics:
             return   # the client asks (textDocument/diagnostic): pushing too would show everything twice
@@ -152,7 +185,7 @@ class MllintServer(LanguageServer):
         text_document = self.client_capabilities.text_document
         return bool(text_document is not None and text_document.diagnostic is not None)
 
-    async def snapshot_of(self, uri: str) -> Snapshot:
+    async def snapshot_of(self, uri: str, generation: int | None = None) -> Snapshot | None:
         document = self.document(uri)
         if document is None:   # not open: what is on disk (pygls reads it), if anything
             path = uri_to_path(uri)
@@ -161,14 +194,15 @@ class MllintServer(LanguageServer):
             document = self.workspace.get_text_document(uri)
         text, settings = document.source, self.settings
         path = uri_to_path(uri) or uri
-        loop = asyncio.get_running_loop()
         if not self.editor.enable:
-            snapshot = await loop.run_in_executor(self.worker, analyse_text, "", path, settings, self.cache)
+            snapshot = await self.run_analysis(uri, generation, analyse_text, "", path, settings, self.cache)
         else:
             previous = self.snapshots.get(uri)
             known = previous.analysis.known_columns if previous is not None else None
-            snapshot = await loop.run_in_executor(self.worker, analyse_text, text, path, settings, self.cache,
-                                                  known)
+            snapshot = await self.run_analysis(uri, generation, analyse_text, text, path, settings, self.cache,
+                                               known)
+        if snapshot is None:
+            return None
         self.snapshots[uri] = snapshot
         self.after_analysis()
         return snapshot
@@ -193,7 +227,8 @@ class MllintServer(LanguageServer):
         self.analyses_since_collect = 0
         self.worker.submit(gc.collect, generation)
 
-    async def _refresh_notebook(self, uri: str, notebook: types.NotebookDocument) -> None:
+    async def _refresh_notebook(self, uri: str, notebook: types.NotebookDocument,
+                                generation: int | None = None) -> None:
         version = notebook.version
         cells = []
         all_cells = []
@@ -204,15 +239,16 @@ class MllintServer(LanguageServer):
                     (document.language_id or "python") == "python":
                 cells.append((cell.document, document.source))
         path = uri_to_path(uri) or uri
-        loop = asyncio.get_running_loop()
         if self.editor.enable:
-            snapshot = await loop.run_in_executor(self.worker, analyse_notebook, cells, path, self.settings,
-                                                  self.cache)
+            snapshot = await self.run_analysis(uri, generation, analyse_notebook, cells, path, self.settings,
+                                               self.cache)
         else:
-            snapshot = await loop.run_in_executor(self.worker, analyse_notebook, [], path, self.settings, self.cache)
-            snapshot.cell_uris = [c for c, _ in cells]
+            snapshot = await self.run_analysis(uri, generation, analyse_notebook, [], path, self.settings,
+                                               self.cache)
+            if snapshot is not None:
+                snapshot.cell_uris = [c for c, _ in cells]
         current = self.workspace.get_notebook_document(notebook_uri=uri)
-        if current is None or current.version != version:
+        if snapshot is None or current is None or current.version != version:
             return
         self.snapshots[uri] = snapshot
         self.after_analysis()
@@ -221,7 +257,23 @@ class MllintServer(LanguageServer):
         by_cell: dict[str, list[types.Diagnostic]] = {cell_uri: [] for cell_uri in all_cells}
         for cell_uri, diagnostic in self.notebook_diagnostics(snapshot):
             by_cell.setdefault(cell_uri, []).append(diagnostic)
-        for cell_uri, diagnostics in by_cell.items():
+        self.publish_cells(uri, by_cell)
+
+    def publish_cells(self, notebook_uri: str, by_cell: dict[str, list[types.Diagnostic]]) -> None:
+        """Publish the cells whose diagnostics changed since the last publish for this notebook.
+
+        The first publish is complete (every cell, empty ones too); later ones send only what
+        changed, and clear cells that left the notebook with diagnostics still shown.  A
+        500-cell notebook edited in one cell then costs a message or two, not 500.
+        """
+        previous = self.published_cells.get(notebook_uri)
+        changed = [(cell_uri, diagnostics) for cell_uri, diagnostics in by_cell.items()
+                   if previous is None or previous.get(cell_uri) != diagnostics]
+        if previous is not None:
+            changed += [(cell_uri, []) for cell_uri, diagnostics in previous.items()
+                        if cell_uri not in by_cell and diagnostics]
+        self.published_cells[notebook_uri] = by_cell
+        for cell_uri, diagnostics in changed:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell_uri,
                                                                                   diagnostics=diagnostics))
 
@@ -234,7 +286,17 @@ class MllintServer(LanguageServer):
         def to_range(span) -> types.Range:
             return lsp_range(lines, codec, (span.start_line - 1, span.start_col), (span.end_line - 1, span.end_col))
 
-        return [self._diagnostic(f, to_range, lambda span: (uri, to_range(span))) for f in snapshot.findings]
+        out = [self._diagnostic(f, to_range, lambda span: (uri, to_range(span))) for f in snapshot.findings]
+        notice = self._not_analysed(snapshot, lines, codec)
+        return [notice] + out if notice is not None else out
+
+    def _not_analysed(self, snapshot: Snapshot, lines: list[str], codec: Any) -> types.Diagnostic | None:
+        """One information diagnostic on line 1 when (part of) the document was not analysed, and why."""
+        reason = not_analysed_reason(snapshot.analysis)
+        if reason is None:
+            return None
+        return types.Diagnostic(range=lsp_range(lines, codec, (0, 0), (0, len(lines[0]) if lines else 0)),
+                                message=reason, severity=types.DiagnosticSeverity.Information, source="mllint")
 
     def notebook_diagnostics(self, snapshot: Snapshot) -> list[tuple[str, types.Diagnostic]]:
         source = snapshot.analysis.source
@@ -251,6 +313,13 @@ class MllintServer(LanguageServer):
             end_line = start[1] + (span.end_line - span.start_line)
             return cell_uri, lsp_range(lines, codec, (start[1], span.start_col), (end_line, span.end_col))
 
+        if snapshot.cell_uris:
+            first = self.document(snapshot.cell_uris[0])
+            lines = first.source.split("\n") if first is not None else [""]
+            codec = first.position_codec if first is not None else self.workspace.position_codec
+            notice = self._not_analysed(snapshot, lines, codec)
+            if notice is not None:
+                out.append((snapshot.cell_uris[0], notice))
         for finding in snapshot.findings:
             placed = place(finding.span)
             if placed is None:
@@ -321,12 +390,14 @@ class MllintServer(LanguageServer):
         return None, 0
 
     # -- code actions ----------------------------------------------------------------------------------
-    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+    async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        """Suppress actions, and the Pipeline fix computed off the event loop (it re-analyses the rewrite)."""
         uri = params.text_document.uri
         document = self.document(uri)
         if document is None:
             return []
-        lines = document.source.split("\n")
+        source, version = document.source, document.version
+        lines = source.split("\n")
         actions: list[types.CodeAction] = []
         for diagnostic in params.context.diagnostics:
             if diagnostic.source != "mllint" or not isinstance(diagnostic.code, str):
@@ -338,9 +409,10 @@ class MllintServer(LanguageServer):
                     diagnostics=[diagnostic], edit=types.WorkspaceEdit(changes={uri: [edit]})))
             if diagnostic.code == "ML101" and uri in self.snapshots:
                 from .pipeline_fix import pipeline_fix
-                fixed = pipeline_fix(document.source, uri_to_path(uri), diagnostic.range.start.line + 1,
-                                     self.settings)
-                if fixed is not None:
+                fixed = await asyncio.get_running_loop().run_in_executor(
+                    self.request_worker, pipeline_fix, source, uri_to_path(uri),
+                    diagnostic.range.start.line + 1, self.settings)
+                if fixed is not None and document.version == version:   # not for a text edited meanwhile
                     end = document.position_codec.position_to_client_units(
                         lines, types.Position(len(lines) - 1, len(lines[-1])))
                     actions.append(types.CodeAction(
@@ -496,6 +568,7 @@ def on_close(ls: MllintServer, params: types.DidCloseTextDocumentParams) -> None
     task = ls.pending.pop(uri, None)
     if task is not None:
         task.cancel()
+    ls.wanted[uri] = ls.wanted.get(uri, 0) + 1      # an analysis still queued for it is dropped
     ls.snapshots.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -519,6 +592,7 @@ def on_notebook_save(ls: MllintServer, params: types.DidSaveNotebookDocumentPara
 def on_notebook_close(ls: MllintServer, params: types.DidCloseNotebookDocumentParams) -> None:
     uri = params.notebook_document.uri
     ls.snapshots.pop(uri, None)
+    ls.published_cells.pop(uri, None)
     for cell in params.cell_text_documents:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
 
@@ -548,8 +622,8 @@ def on_hover(ls: MllintServer, params: types.HoverParams) -> types.Hover | None:
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                 types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
-def on_code_action(ls: MllintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    return ls.code_actions(params)
+async def on_code_action(ls: MllintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    return await ls.code_actions(params)
 
 
 @server.command("mllint.explain")
