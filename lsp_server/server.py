@@ -1,8 +1,12 @@
 """The mllint language server (pygls 2): diagnostics, hover, code actions, explain.
 
-Work is debounced per document and runs off the event loop on one worker
-thread; a result whose document version moved on is dropped.  Notebooks are
-analysed as a whole (cells joined) and their diagnostics published per cell.
+Work is debounced per document and runs in worker processes (pool.py, worker.py),
+at most one analysis per document at a time; a result whose document version moved
+on is dropped, and so is a job that went stale before it started.  Hover and code
+actions answer from the last completed analysis.  Notebooks are analysed as a whole
+(cells joined) and only the cells whose diagnostics changed are published again.
+Frames are read by transport.py (bounded sizes) and dispatched by protocol.py (every
+request gets a response).
 Everything that can fail is caught: a bad document or a bug of ours becomes a
 log line on stderr, never a dead server.
 """
@@ -15,7 +19,7 @@ import os
 import re
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any, BinaryIO, Callable
 from urllib.parse import unquote, urlparse
 
@@ -30,14 +34,15 @@ from mllint.settings import Settings
 
 from .protocol import MllintProtocol, serve
 from .transport import FrameReader
-from .documents import (AnalysisCache, Snapshot, analyse_notebook, analyse_text, cell_position, lsp_range,
-                        not_analysed_reason)
+from .documents import AnalysisCache, Snapshot, cell_position, failed, lsp_range, notebook_key, text_key
+from .pool import AnalysisPool, AnalysisTimeout, Stale, WorkerDied
 from .settings import EditorSettings, project_settings
 
 log = logging.getLogger("mllint.lsp")
 DEBOUNCE_SECONDS = 0.15
 IDLE_COLLECT_SECONDS = 1.0     # cyclic garbage is collected when the editor is quiet, not mid-keystroke
-ANALYSIS_WORKERS = 3           # documents analysed at the same time (each one at most once)
+ANALYSIS_WORKERS = 2           # worker processes for documents (each document analysed at most once at a time)
+HARD_LIMIT_SECONDS = 60.0      # a worker still busy after this is killed and replaced (the budget stops far sooner)
 COLLECT_EVERY = 20             # ...or after this many analyses without a quiet moment
 
 
@@ -63,10 +68,12 @@ class MllintServer(LanguageServer):
         self.snapshots: dict[str, Snapshot] = {}
         self.pending: dict[str, asyncio.Task] = {}
         self.debounce = DEBOUNCE_SECONDS
-        # several workers, one in-flight analysis per document (see run_analysis): a slow document
-        # does not hold the others back; requests that compute (the Pipeline fix) have their own
-        self.worker = ThreadPoolExecutor(max_workers=ANALYSIS_WORKERS, thread_name_prefix="mllint-analysis")
-        self.request_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mllint-requests")
+        # analyses run in worker processes (see worker.py for why not threads), one in flight per
+        # document (see run_analysis): a slow document does not hold the others back; requests
+        # that compute (explain, the Pipeline fix) have their own worker
+        self.hard_limit = HARD_LIMIT_SECONDS
+        self._pool: AnalysisPool | None = None
+        self._request_pool: AnalysisPool | None = None
         self.running: dict[str, asyncio.Future] = {}      # uri -> its analysis in flight
         self.wanted: dict[str, int] = {}                  # uri -> generation of its latest scheduled analysis
         self.published_cells: dict[str, dict[str, list[types.Diagnostic]]] = {}   # notebook -> cell -> last push
@@ -94,6 +101,24 @@ class MllintServer(LanguageServer):
             self.shutdown()
         if code:
             sys.exit(code)
+
+    @property
+    def pool(self) -> AnalysisPool:
+        if self._pool is None:
+            self._pool = AnalysisPool(ANALYSIS_WORKERS, self.hard_limit)
+        return self._pool
+
+    @property
+    def request_pool(self) -> AnalysisPool:
+        if self._request_pool is None:
+            self._request_pool = AnalysisPool(1, self.hard_limit)
+        return self._request_pool
+
+    def shutdown(self) -> None:
+        for pool in (self._pool, self._request_pool):
+            if pool is not None:
+                pool.shutdown()
+        super().shutdown()
 
     # -- settings ------------------------------------------------------------------------
     @property
@@ -138,28 +163,50 @@ class MllintServer(LanguageServer):
             if self.pending.get(uri) is asyncio.current_task():
                 self.pending.pop(uri, None)
 
-    async def run_analysis(self, uri: str, generation: int | None, function: Callable[..., Snapshot],
+    async def run_analysis(self, uri: str, generation: int | None, key: str, job: str,
                            *args: Any) -> Snapshot | None:
-        """Run ``function(*args)`` on the analysis pool: at most one analysis per document at a time.
+        """The snapshot of ``job(*args)`` (content ``key``): from the cache, or from a worker process.
 
-        Documents do not queue behind each other (one in-flight analysis each, on a pool of
-        several workers).  A newer edit of the same document cancels the task waiting here, so
-        the latest version wins; a job still queued when its document moved on (``generation``
-        is no longer the wanted one) is dropped before it starts (None).  Requests pass
-        ``generation=None``: they are always answered.
+        At most one analysis per document is in flight; documents do not queue behind each
+        other (several workers).  A newer edit of the same document cancels the task waiting
+        here, so the latest version wins; a job still waiting for a worker when its document
+        moved on (``generation`` is no longer the wanted one) is dropped before it starts
+        (None).  Requests pass ``generation=None``: they are always answered.
         """
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
         while (busy := self.running.get(uri)) is not None:
             await asyncio.wait([busy])     # not cancelled with us: the analysis keeps its slot until it ends
+        cached = self.cache.get(key)       # what we waited for may have been this very text
+        if cached is not None:
+            return cached
 
-        def job() -> Snapshot | None:
-            if generation is not None and self.wanted.get(uri) != generation:
-                return None
-            return function(*args)
+        def wanted() -> bool:
+            return generation is None or self.wanted.get(uri) == generation
 
-        future = asyncio.wrap_future(self.worker.submit(job))
-        self.running[uri] = future
-        future.add_done_callback(lambda done: self.running.pop(uri, None) if self.running.get(uri) is done else None)
-        return await asyncio.shield(future)
+        task = asyncio.ensure_future(self._in_worker(key, job, args, wanted))
+        self.running[uri] = task
+        task.add_done_callback(lambda done: self.running.pop(uri, None) if self.running.get(uri) is done else None)
+        return await asyncio.shield(task)
+
+    async def _in_worker(self, key: str, job: str, args: tuple, wanted: Callable[[], bool]) -> Snapshot | None:
+        cell_uris = [cell_uri for cell_uri, _ in args[0]] if job == "notebook" else []
+        try:
+            snapshot = await self.pool.run(job, *args, should_start=wanted)
+        except Stale:
+            return None
+        except AnalysisTimeout:   # the same text would overrun again: cached like a result
+            snapshot = failed(key, f"mllint: the analysis was stopped after {self.hard_limit:g} s; "
+                                   f"nothing is shown for this file", cell_uris)
+        except WorkerDied:
+            return failed(key, "mllint: the analysis worker exited (out of memory?); nothing is shown for this file",
+                          cell_uris)
+        except Exception as exc:   # a bug of ours: one line in the editor, the traceback on stderr
+            log.error("analysis failed: %s: %s", type(exc).__name__, exc)
+            return failed(key, f"mllint: internal error ({type(exc).__name__}: {exc})", cell_uris)
+        self.cache.put(snapshot)
+        return snapshot
 
     async def refresh(self, uri: str, generation: int | None = None) -> None:
         """Analyse the document's current text and publish, unless it changed meanwhile."""
@@ -192,15 +239,12 @@ class MllintServer(LanguageServer):
             if path is None or not os.path.isfile(path):
                 raise KeyError(uri)
             document = self.workspace.get_text_document(uri)
-        text, settings = document.source, self.settings
-        path = uri_to_path(uri) or uri
-        if not self.editor.enable:
-            snapshot = await self.run_analysis(uri, generation, analyse_text, "", path, settings, self.cache)
-        else:
-            previous = self.snapshots.get(uri)
-            known = previous.analysis.known_columns if previous is not None else None
-            snapshot = await self.run_analysis(uri, generation, analyse_text, text, path, settings, self.cache,
-                                               known)
+        settings, path = self.settings, uri_to_path(uri) or uri
+        text = document.source if self.editor.enable else ""
+        previous = self.snapshots.get(uri)
+        known = previous.known_columns if previous is not None and self.editor.enable else None
+        snapshot = await self.run_analysis(uri, generation, text_key(text, path, settings), "text", text, path,
+                                           settings, known)
         if snapshot is None:
             return None
         self.snapshots[uri] = snapshot
@@ -223,30 +267,21 @@ class MllintServer(LanguageServer):
             self.idle_collect = loop.call_later(IDLE_COLLECT_SECONDS, self.collect_now)
 
     def collect_now(self, generation: int = 2) -> None:
+        """The server's own heap is small (the analyses live in the workers): collect right here."""
         self.idle_collect = None
         self.analyses_since_collect = 0
-        self.worker.submit(gc.collect, generation)
+        gc.collect(generation)
 
     async def _refresh_notebook(self, uri: str, notebook: types.NotebookDocument,
                                 generation: int | None = None) -> None:
         version = notebook.version
-        cells = []
-        all_cells = []
-        for cell in notebook.cells:
-            document = self.document(cell.document)
-            all_cells.append(cell.document)
-            if document is not None and cell.kind == types.NotebookCellKind.Code and \
-                    (document.language_id or "python") == "python":
-                cells.append((cell.document, document.source))
-        path = uri_to_path(uri) or uri
-        if self.editor.enable:
-            snapshot = await self.run_analysis(uri, generation, analyse_notebook, cells, path, self.settings,
-                                               self.cache)
-        else:
-            snapshot = await self.run_analysis(uri, generation, analyse_notebook, [], path, self.settings,
-                                               self.cache)
-            if snapshot is not None:
-                snapshot.cell_uris = [c for c, _ in cells]
+        cells, all_cells = self.notebook_cells(notebook)
+        path, settings = uri_to_path(uri) or uri, self.settings
+        analysed = cells if self.editor.enable else []
+        snapshot = await self.run_analysis(uri, generation, notebook_key(analysed, path, settings), "notebook",
+                                           analysed, path, settings)
+        if snapshot is not None and not self.editor.enable:
+            snapshot = replace(snapshot, cell_uris=[c for c, _ in cells])
         current = self.workspace.get_notebook_document(notebook_uri=uri)
         if snapshot is None or current is None or current.version != version:
             return
@@ -258,6 +293,17 @@ class MllintServer(LanguageServer):
         for cell_uri, diagnostic in self.notebook_diagnostics(snapshot):
             by_cell.setdefault(cell_uri, []).append(diagnostic)
         self.publish_cells(uri, by_cell)
+
+    def notebook_cells(self, notebook: types.NotebookDocument) -> tuple[list[tuple[str, str]], list[str]]:
+        """(uri, text) of the python code cells in order, and the uris of all cells."""
+        cells, all_cells = [], []
+        for cell in notebook.cells:
+            document = self.document(cell.document)
+            all_cells.append(cell.document)
+            if document is not None and cell.kind == types.NotebookCellKind.Code and \
+                    (document.language_id or "python") == "python":
+                cells.append((cell.document, document.source))
+        return cells, all_cells
 
     def publish_cells(self, notebook_uri: str, by_cell: dict[str, list[types.Diagnostic]]) -> None:
         """Publish the cells whose diagnostics changed since the last publish for this notebook.
@@ -292,14 +338,14 @@ class MllintServer(LanguageServer):
 
     def _not_analysed(self, snapshot: Snapshot, lines: list[str], codec: Any) -> types.Diagnostic | None:
         """One information diagnostic on line 1 when (part of) the document was not analysed, and why."""
-        reason = not_analysed_reason(snapshot.analysis)
+        reason = snapshot.notice
         if reason is None:
             return None
         return types.Diagnostic(range=lsp_range(lines, codec, (0, 0), (0, len(lines[0]) if lines else 0)),
                                 message=reason, severity=types.DiagnosticSeverity.Information, source="mllint")
 
     def notebook_diagnostics(self, snapshot: Snapshot) -> list[tuple[str, types.Diagnostic]]:
-        source = snapshot.analysis.source
+        source = snapshot.source
         out = []
 
         def place(span) -> tuple[str, types.Range] | None:
@@ -366,8 +412,7 @@ class MllintServer(LanguageServer):
         word = document.word_at_position(position)
         if not word:
             return None
-        from .hover import describe_value
-        text = describe_value(word, snapshot.analysis)
+        text = snapshot.hovers.get(word)
         if text is None:
             return None
         return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text))
@@ -382,7 +427,7 @@ class MllintServer(LanguageServer):
         snapshot = self.snapshots.get(notebook.uri)
         if snapshot is None or uri not in snapshot.cell_uris:
             return None, 0
-        source = snapshot.analysis.source
+        source = snapshot.source
         index = snapshot.cell_uris.index(uri)
         for cell in (source.cells if source is not None else ()):
             if cell.code_cell == index + 1:
@@ -408,10 +453,12 @@ class MllintServer(LanguageServer):
                     title=f"Suppress {diagnostic.code} on this line", kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic], edit=types.WorkspaceEdit(changes={uri: [edit]})))
             if diagnostic.code == "ML101" and uri in self.snapshots:
-                from .pipeline_fix import pipeline_fix
-                fixed = await asyncio.get_running_loop().run_in_executor(
-                    self.request_worker, pipeline_fix, source, uri_to_path(uri),
-                    diagnostic.range.start.line + 1, self.settings)
+                try:
+                    fixed = await self.request_pool.run("pipeline_fix", source, uri_to_path(uri),
+                                                        diagnostic.range.start.line + 1, self.settings)
+                except Exception as exc:
+                    log.warning("Pipeline fix not computed: %s", type(exc).__name__)
+                    fixed = None
                 if fixed is not None and document.version == version:   # not for a text edited meanwhile
                     end = document.position_codec.position_to_client_units(
                         lines, types.Position(len(lines) - 1, len(lines[-1])))
@@ -424,18 +471,23 @@ class MllintServer(LanguageServer):
 
     # -- explain ------------------------------------------------------------------------------------------
     async def explain(self, uri: str) -> dict[str, str]:
-        from mllint.render import RENDERERS
-
-        snapshot, _ = self._snapshot_for(uri)
-        notebook = self.workspace.get_notebook_document(notebook_uri=uri)
-        if snapshot is None and notebook is not None:
-            await self._refresh_notebook(uri, notebook)
-            snapshot = self.snapshots.get(uri)
-        elif snapshot is None and self.document(uri) is not None:
-            snapshot = await self.snapshot_of(uri)
-        if snapshot is None:
-            raise ValueError(f"unknown document: {uri}")
-        return {"mermaid": RENDERERS["mermaid"](snapshot.analysis), "text": RENDERERS["text"](snapshot.analysis)}
+        """The plan of a document (or of the notebook a cell belongs to), rendered in the request worker."""
+        notebook = self.workspace.get_notebook_document(notebook_uri=uri) or \
+            self.workspace.get_notebook_document(cell_uri=uri)
+        settings = self.settings
+        try:
+            if notebook is not None:
+                cells, _ = self.notebook_cells(notebook)
+                return await self.request_pool.run("explain_notebook", cells, uri_to_path(notebook.uri) or notebook.uri,
+                                                   settings)
+            document = self.document(uri)
+            if document is None:
+                raise ValueError(f"unknown document: {uri}")
+            previous = self.snapshots.get(uri)
+            return await self.request_pool.run("explain_text", document.source, uri_to_path(uri) or uri, settings,
+                                               previous.known_columns if previous is not None else None)
+        except AnalysisTimeout:
+            raise ValueError(f"explain stopped after {self.hard_limit:g} s") from None
 
 
 def suppress_edit(lines: list[str], line: int, code: str, codec: Any = None) -> types.TextEdit | None:
@@ -483,6 +535,10 @@ def on_initialize(ls: MllintServer, params: types.InitializeParams) -> None:
     ls.editor = EditorSettings.from_client(options)
     if isinstance(options, dict) and isinstance(options.get("debounce"), (int, float)):
         ls.debounce = max(0.0, float(options["debounce"]))
+    if isinstance(options, dict) and isinstance(options.get("analysisTimeout"), (int, float)) \
+            and options["analysisTimeout"] > 0 and ls._pool is None:
+        ls.hard_limit = float(options["analysisTimeout"])
+    ls.pool.start()     # the workers warm up while the client opens its documents
 
 
 @server.feature(types.INITIALIZED)

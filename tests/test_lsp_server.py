@@ -1187,3 +1187,13 @@ async def test_a_slow_document_does_not_hold_back_another_documents_diagnostics_
     await diagnostics_where(client, uri, lambda ds: len(ds) == 0, "the edit's diagnostics")
     assert slow_uri not in client.diagnostics, "the edit waited for the slow document"
     await wait_for(client, lambda: slow_uri in client.diagnostics, timeout=120, what="the slow document's diagnostics")
+
+
+async def test_an_analysis_past_the_hard_limit_is_stopped_and_the_server_goes_on(client: LanguageClient, tmp_path):
+    """The worker of an analysis that overruns is killed and replaced; the file says why it shows nothing."""
+    await start(client, "visual-studio-code", tmp_path, options={"debounce": 0, "analysisTimeout": 0.5})
+    slow_uri = open_doc(client, tmp_path / "slow.py", SLOW)
+    diagnostics = await diagnostics_where(client, slow_uri, only_a_notice, "the notice of a stopped analysis")
+    assert "stopped after 0.5 s" in diagnostics[0].message
+    uri = open_doc(client, tmp_path / "pipeline.py", LEAK)                 # a fresh worker analyses the next one
+    await diagnostics_where(client, uri, has("ML101", LEAK_LINE), "diagnostics after a worker was replaced")
