@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable
 
@@ -73,6 +73,9 @@ class AnalysisPool:
         self._context = _context()
         self._slots = [_Slot(self._context) for _ in range(workers)]
         self._free: asyncio.Queue[_Slot] | None = None
+        # submitting can start a process (the first time, and after a replace), which waits for
+        # the forkserver to finish its preload: never on the event loop
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mllint-spawn")
 
     def _queue(self) -> asyncio.Queue[_Slot]:
         if self._free is None:
@@ -84,7 +87,7 @@ class AnalysisPool:
     def start(self) -> None:
         """Start the workers now (the forkserver warms up while the client opens documents)."""
         for slot in self._slots:
-            slot.executor.submit(worker.ping)
+            self._spawner.submit(slot.executor.submit, worker.ping)
 
     async def run(self, job: str, *args: Any, should_start: Callable[[], bool] | None = None) -> Any:
         free = self._queue()
@@ -94,8 +97,10 @@ class AnalysisPool:
             if should_start is not None and not should_start():
                 raise Stale(job)
             future: asyncio.Future | None = None
+            loop = asyncio.get_running_loop()
+            submitting = loop.run_in_executor(self._spawner, slot.executor.submit, worker.run, job, *args)
             try:
-                future = asyncio.wrap_future(slot.executor.submit(worker.run, job, *args))
+                future = asyncio.wrap_future(await asyncio.shield(submitting))
                 return await asyncio.wait_for(asyncio.shield(future), self.hard_limit)
             except asyncio.TimeoutError:
                 log.warning("%s job stopped after %.0f s: its worker is replaced", job, self.hard_limit)
@@ -106,15 +111,25 @@ class AnalysisPool:
                 slot.replace()
                 raise WorkerDied(job) from None
             except asyncio.CancelledError:
-                if future is not None and not future.done():
-                    # the job keeps running: the slot becomes free when it ends, not now
-                    release = False
+                # the job keeps running: the slot becomes free when it ends, not now
+                release = False
+                if future is not None:
                     future.add_done_callback(lambda _: free.put_nowait(slot))
+                else:
+                    submitting.add_done_callback(lambda done: self._release_after(done, slot))
                 raise
         finally:
             if release:
                 free.put_nowait(slot)
 
+    def _release_after(self, submitted: asyncio.Future, slot: _Slot) -> None:
+        free = self._queue()
+        if submitted.cancelled() or submitted.exception() is not None:
+            free.put_nowait(slot)
+        else:
+            asyncio.wrap_future(submitted.result()).add_done_callback(lambda _: free.put_nowait(slot))
+
     def shutdown(self) -> None:
         for slot in self._slots:
             slot.shutdown()
+        self._spawner.shutdown(wait=False, cancel_futures=True)

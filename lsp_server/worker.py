@@ -11,6 +11,9 @@ tables already loaded (``warm``).  Only plain data crosses the process boundary:
 from __future__ import annotations
 
 import gc
+import os
+import threading
+import time
 from typing import Any, Callable
 
 from .documents import analyse_notebook, analyse_text, explain_notebook, explain_text
@@ -34,9 +37,33 @@ JOBS: dict[str, Callable[..., Any]] = {
 }
 
 
+def exit_with_parent() -> None:
+    """Exit as soon as the parent process is gone.
+
+    A server killed outright (SIGKILL, a crashed editor) runs no clean-up, and neither the
+    forkserver nor the pool's workers notice on their own: without this they would stay
+    forever.  The forkserver watches the server, each worker its forkserver.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="mllint-parent-watch", daemon=True).start()
+
+
+_watching = False
+
+
 def run(job: str, *args: Any) -> Any:
     """The entry point of every job sent to a worker."""
-    global _jobs
+    global _jobs, _watching
+    if not _watching:
+        _watching = True
+        exit_with_parent()
     try:
         return JOBS[job](*args)
     finally:
@@ -48,6 +75,10 @@ def run(job: str, *args: Any) -> Any:
 
 
 def ping() -> bool:
+    global _watching
+    if not _watching:
+        _watching = True
+        exit_with_parent()
     return True
 
 

@@ -283,3 +283,47 @@ def test_top_level_id_ignores_ids_nested_in_params():
     assert top_level_id(b'[{"id": 1}]') is None
     assert top_level_id(b'{"id": 1.5}') is None
     assert top_level_id(b'{"id": 12') is None    # cut before the number ends
+
+
+# -- item: analyses run in worker processes, which never outlive the server ---------------------------------
+
+def descendants(pid: int) -> set[int]:
+    table = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True, check=True).stdout
+    children: dict[int, list[int]] = {}
+    for line in table.splitlines():
+        child, parent = map(int, line.split())
+        children.setdefault(parent, []).append(child)
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:      # a zombie is gone for our purpose
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("how", ["killed", "exit"])
+def test_worker_processes_end_with_the_server(server, tmp_path, how):
+    open_pipeline(server, tmp_path)
+    workers = descendants(server.process.pid)
+    assert len(workers) >= 2, "the analyses run in worker processes (a forkserver and its workers)"
+    if how == "killed":                      # no clean-up runs in the server: the workers notice on their own
+        server.process.kill()
+        server.process.wait(timeout=10)
+    else:
+        assert server.close() == 0
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, f"worker processes outlived the server: {[p for p in workers if alive(p)]}"
+        time.sleep(0.1)
