@@ -18,9 +18,12 @@ from typing import Any, Callable
 
 from .documents import analyse_notebook, analyse_text, explain_notebook, explain_text
 
-_COLLECT_YOUNG_EVERY = 5     # automatic collection is off (see warm): young objects every few jobs,
-_COLLECT_FULL_EVERY = 50     # and a full pass now and then (analyses are full of reference cycles)
+COLLECT_EVERY = 20           # automatic collection is off (see warm): mid-burst, young objects every 20 jobs,
+FULL_COLLECT_EVERY = 5       # every fifth time a full pass (analyses are full of reference cycles);
+IDLE_COLLECT_SECONDS = 1.0   # and a full pass once the worker has been idle this long
 _jobs = 0
+_last_job = 0.0              # monotonic end of the last job
+_garbage = False             # jobs ran since the last collection
 
 
 def _pipeline_fix(source: str, path: str | None, line: int, settings: Any) -> str | None:
@@ -37,8 +40,8 @@ JOBS: dict[str, Callable[..., Any]] = {
 }
 
 
-def exit_with_parent() -> None:
-    """Exit as soon as the parent process is gone.
+def exit_with_parent(collect_when_idle: bool = False) -> None:
+    """Exit as soon as the parent process is gone (and, in a worker, collect garbage when idle).
 
     A server killed outright (SIGKILL, a crashed editor) runs no clean-up, and neither the
     forkserver nor the pool's workers notice on their own: without this they would stay
@@ -47,10 +50,14 @@ def exit_with_parent() -> None:
     parent = os.getppid()
 
     def watch() -> None:
+        global _garbage
         while True:
-            time.sleep(1.0)
+            time.sleep(IDLE_COLLECT_SECONDS / 2)
             if os.getppid() != parent:
                 os._exit(0)
+            if collect_when_idle and _garbage and time.monotonic() - _last_job > IDLE_COLLECT_SECONDS:
+                _garbage = False
+                gc.collect()
 
     threading.Thread(target=watch, name="mllint-parent-watch", daemon=True).start()
 
@@ -58,27 +65,29 @@ def exit_with_parent() -> None:
 _watching = False
 
 
-def run(job: str, *args: Any) -> Any:
-    """The entry point of every job sent to a worker."""
-    global _jobs, _watching
+def _watch_once() -> None:
+    global _watching
     if not _watching:
         _watching = True
-        exit_with_parent()
+        exit_with_parent(collect_when_idle=True)
+
+
+def run(job: str, *args: Any) -> Any:
+    """The entry point of every job sent to a worker."""
+    global _jobs, _last_job, _garbage
+    _watch_once()
     try:
         return JOBS[job](*args)
     finally:
         _jobs += 1
-        if _jobs % _COLLECT_FULL_EVERY == 0:
-            gc.collect()
-        elif _jobs % _COLLECT_YOUNG_EVERY == 0:
-            gc.collect(1)
+        if _jobs % COLLECT_EVERY == 0:
+            gc.collect(2 if _jobs % (COLLECT_EVERY * FULL_COLLECT_EVERY) == 0 else 1)
+        _garbage = True
+        _last_job = time.monotonic()
 
 
 def ping() -> bool:
-    global _watching
-    if not _watching:
-        _watching = True
-        exit_with_parent()
+    _watch_once()
     return True
 
 
