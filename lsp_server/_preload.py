@@ -14,6 +14,15 @@ os.close(_devnull)
 os.dup2(2, 1)
 sys.stdout = sys.stderr
 
+# A forked worker "prepares" itself by re-running the server's main module as __mp_main__
+# (multiprocessing does so unless it is a package's __main__).  Started from a script or a
+# bootstrap (``mllint lsp``, an editor's launcher), that would run the script again inside
+# every worker.  Workers need nothing from it: jobs are functions of worker.py.
+import multiprocessing.spawn  # noqa: E402
+
+multiprocessing.spawn._fixup_main_from_path = lambda main_path: None
+multiprocessing.spawn._fixup_main_from_name = lambda mod_name: None
+
 from .worker import exit_with_parent, warm  # noqa: E402  (after the streams are safe)
 
 warm()

@@ -24,6 +24,7 @@ IDLE_COLLECT_SECONDS = 1.0   # and a full pass once the worker has been idle thi
 _jobs = 0
 _last_job = 0.0              # monotonic end of the last job
 _garbage = False             # jobs ran since the last collection
+_collect_now = threading.Event()   # set after a job: the housekeeping thread collects while the result travels
 
 
 def _pipeline_fix(source: str, path: str | None, line: int, settings: Any) -> str | None:
@@ -52,10 +53,15 @@ def exit_with_parent(collect_when_idle: bool = False) -> None:
     def watch() -> None:
         global _garbage
         while True:
-            time.sleep(IDLE_COLLECT_SECONDS / 2)
+            due = _collect_now.wait(IDLE_COLLECT_SECONDS / 2) if collect_when_idle else time.sleep(0.5)
             if os.getppid() != parent:
                 os._exit(0)
-            if collect_when_idle and _garbage and time.monotonic() - _last_job > IDLE_COLLECT_SECONDS:
+            if not collect_when_idle:
+                continue
+            if due:     # mid-burst: young objects, every fifth time everything
+                _collect_now.clear()
+                gc.collect(2 if _jobs % (COLLECT_EVERY * FULL_COLLECT_EVERY) == 0 else 1)
+            elif _garbage and time.monotonic() - _last_job > IDLE_COLLECT_SECONDS:
                 _garbage = False
                 gc.collect()
 
@@ -81,7 +87,7 @@ def run(job: str, *args: Any) -> Any:
     finally:
         _jobs += 1
         if _jobs % COLLECT_EVERY == 0:
-            gc.collect(2 if _jobs % (COLLECT_EVERY * FULL_COLLECT_EVERY) == 0 else 1)
+            _collect_now.set()
         _garbage = True
         _last_job = time.monotonic()
 

@@ -53,9 +53,10 @@ def notification(method: str, params: Any) -> bytes:
 class RawServer:
     """``python -m mllint.lsp_server`` on pipes; both pipes are drained all the time."""
 
-    def __init__(self) -> None:
+    def __init__(self, command: list[str] | None = None) -> None:
         env = dict(os.environ, MLLINT_LOG="INFO")
-        self.process = subprocess.Popen([sys.executable, "-m", "mllint.lsp_server"], stdin=subprocess.PIPE,
+        command = command or [sys.executable, "-m", "mllint.lsp_server"]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         self.stdout = bytearray()
         self.stderr = bytearray()
@@ -327,3 +328,20 @@ def test_worker_processes_end_with_the_server(server, tmp_path, how):
     while any(alive(pid) for pid in workers):
         assert time.monotonic() < deadline, f"worker processes outlived the server: {[p for p in workers if alive(p)]}"
         time.sleep(0.1)
+
+
+def test_a_server_started_from_a_script_does_not_run_the_script_again_in_its_workers(tmp_path):
+    """Launchers (``mllint lsp``, an editor's bootstrap) are scripts; a worker must not re-run one."""
+    launcher = tmp_path / "launch_mllint.py"
+    launcher.write_text("import os\n"
+                        f"open(os.path.join({str(tmp_path)!r}, 'ran-%d' % os.getpid()), 'w').close()\n"
+                        "from mllint.lsp_server.server import main\nmain()\n", encoding="utf-8")
+    raw = RawServer([sys.executable, str(launcher)])
+    try:
+        raw.initialize(tmp_path)
+        open_pipeline(raw, tmp_path)             # the analysis ran in a worker and was published
+        assert raw.close() == 0
+    finally:
+        if raw.process.poll() is None:
+            raw.process.kill()
+    assert sorted(p.name for p in tmp_path.glob("ran-*")) == [f"ran-{raw.process.pid}"]
