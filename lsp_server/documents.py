@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lsprotocol import types
@@ -16,18 +16,47 @@ from mllint.settings import Settings
 from mllint.source import SourceText, notebook_to_source
 
 
-@dataclass
+@dataclass(frozen=True)
 class Snapshot:
-    """One analysed state of a document: the analysis, its findings and where cells sit."""
+    """One analysed state of a document, as plain data (it is computed in a worker process).
+
+    Everything the server answers from is here: the findings, why (part of) the document was
+    not analysed, the hover text of every variable that has one, the columns found in use
+    (handed back to the next analysis of the same document), the data files read (for the
+    cache) and, for notebooks, where the code cells sit (``source`` without its text).
+    """
 
     key: str
-    analysis: Analysis
     findings: list[Finding]
     cell_uris: list[str]          # notebooks: code cell uris in order (index = code_cell - 1)
+    notice: str | None = None
+    hovers: dict[str, str] = field(default_factory=dict)
+    known_columns: dict[str, set[str]] = field(default_factory=dict)
+    data_files: dict[str, Any] = field(default_factory=dict)
+    source: SourceText | None = None
+
+
+def summarise(key: str, analysis: Analysis, findings: list[Finding], cell_uris: list[str]) -> Snapshot:
+    from .hover import describe_value
+
+    hovers = {}
+    for name in analysis.env:
+        text = describe_value(name, analysis)
+        if text is not None:
+            hovers[name] = text
+    source = analysis.source
+    cells = replace(source, text="") if source is not None and source.kind == "notebook" else None
+    return Snapshot(key, findings, cell_uris, not_analysed_reason(analysis), hovers,
+                    dict(analysis.known_columns), dict(analysis.data_files), cells)
+
+
+def failed(key: str, reason: str, cell_uris: list[str] | None = None) -> Snapshot:
+    """The snapshot of an analysis that did not finish (the worker was stopped or died)."""
+    return Snapshot(key, [], cell_uris or [], reason)
 
 
 class AnalysisCache:
-    """Results by content hash: re-opening or undoing to a known state costs nothing."""
+    """Snapshots by content hash: re-opening or undoing to a known state costs nothing."""
 
     def __init__(self, size: int = 8) -> None:
         self.size = size
@@ -37,7 +66,7 @@ class AnalysisCache:
         from mllint.data_headers import unchanged
 
         item = self._items.pop(key, None)
-        if item is not None and unchanged(item.analysis.data_files):   # a CSV header it read may have changed
+        if item is not None and unchanged(item.data_files):   # a CSV header it read may have changed
             self._items[key] = item
             return item
         return None
@@ -49,38 +78,81 @@ class AnalysisCache:
 
 
 def content_key(text: str, path: str | None, settings: Settings) -> str:
-    return hashlib.sha256(f"{path}\0{settings!r}\0{text}".encode()).hexdigest()
+    # surrogatepass: a client can send lone surrogates ("\ud800" in JSON); they must not fail the key
+    return hashlib.sha256(f"{path}\0{settings!r}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def analyse_text(text: str, path: str | None, settings: Settings, cache: AnalysisCache,
-                 known_columns: dict[str, set[str]] | None = None) -> Snapshot:
-    key = content_key(text, path, settings)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    analysis = analyze(text, path=path, config=settings.engine_config(), known_columns=known_columns)
-    snapshot = Snapshot(key, analysis, kept(check_analysis(analysis, settings), text), [])
-    cache.put(snapshot)
-    return snapshot
+def not_analysed_reason(analysis: Analysis) -> str | None:
+    """Why (part of) the document was not analysed, for one information diagnostic; None when it was.
+
+    The budget notes and load errors (undecodable text, lone surrogates, binary content) are
+    shown: without them an editor shows nothing and nothing tells the user that nothing was
+    checked.  Syntax errors are not: they come and go with every keystroke, and the editor's
+    Python support already shows them.
+    """
+    if analysis.error is not None:
+        if analysis.error.startswith("syntax error"):
+            return None
+        return f"mllint did not analyse this file: {analysis.error}"
+    if analysis.notes:
+        return "mllint: " + "; ".join(dict.fromkeys(analysis.notes))
+    return None
 
 
-def analyse_notebook(cells: list[tuple[str, str]], path: str | None, settings: Settings,
-                     cache: AnalysisCache) -> Snapshot:
-    """``cells`` are (uri, text) of the python code cells, in order."""
+def text_key(text: str, path: str | None, settings: Settings) -> str:
+    return content_key(text, path, settings)
+
+
+def notebook_json(cells: list[tuple[str, str]]) -> str:
+    """The notebook made of the python code cells (uri, text), as the analysis reads notebooks."""
     document = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
                            "source": text} for _, text in cells],
                 "metadata": {"language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}
-    raw = json.dumps(document)
-    key = content_key(raw, path, settings)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    source = notebook_to_source(raw, path)
+    return json.dumps(document)
+
+
+def notebook_key(cells: list[tuple[str, str]], path: str | None, settings: Settings) -> str:
+    return content_key(notebook_json(cells), path, settings)
+
+
+def _text_analysis(text: str, path: str | None, settings: Settings,
+                   known_columns: dict[str, set[str]] | None = None) -> tuple[Analysis, list[Finding]]:
+    analysis = analyze(text, path=path, config=settings.engine_config(), known_columns=known_columns)
+    return analysis, kept(check_analysis(analysis, settings), text)
+
+
+def _notebook_analysis(cells: list[tuple[str, str]], path: str | None,
+                       settings: Settings) -> tuple[Analysis, list[Finding]]:
+    source = notebook_to_source(notebook_json(cells), path)
     analysis = analyze(source, path=path, config=settings.engine_config())
-    snapshot = Snapshot(key, analysis, kept(check_analysis(analysis, settings), source.text),
-                        [uri for uri, _ in cells])
-    cache.put(snapshot)
-    return snapshot
+    return analysis, kept(check_analysis(analysis, settings), source.text)
+
+
+def analyse_text(text: str, path: str | None, settings: Settings,
+                 known_columns: dict[str, set[str]] | None = None) -> Snapshot:
+    analysis, findings = _text_analysis(text, path, settings, known_columns)
+    return summarise(text_key(text, path, settings), analysis, findings, [])
+
+
+def analyse_notebook(cells: list[tuple[str, str]], path: str | None, settings: Settings) -> Snapshot:
+    """``cells`` are (uri, text) of the python code cells, in order."""
+    analysis, findings = _notebook_analysis(cells, path, settings)
+    return summarise(notebook_key(cells, path, settings), analysis, findings, [uri for uri, _ in cells])
+
+
+def explain_text(text: str, path: str | None, settings: Settings,
+                 known_columns: dict[str, set[str]] | None = None) -> dict[str, str]:
+    return _renders(_text_analysis(text, path, settings, known_columns)[0])
+
+
+def explain_notebook(cells: list[tuple[str, str]], path: str | None, settings: Settings) -> dict[str, str]:
+    return _renders(_notebook_analysis(cells, path, settings)[0])
+
+
+def _renders(analysis: Analysis) -> dict[str, str]:
+    from mllint.render import RENDERERS
+
+    return {"mermaid": RENDERERS["mermaid"](analysis), "text": RENDERERS["text"](analysis)}
 
 
 def cell_position(source: SourceText | None, line: int) -> tuple[int, int] | None:

@@ -1,8 +1,12 @@
 """The mllint language server (pygls 2): diagnostics, hover, code actions, explain.
 
-Work is debounced per document and runs off the event loop on one worker
-thread; a result whose document version moved on is dropped.  Notebooks are
-analysed as a whole (cells joined) and their diagnostics published per cell.
+Work is debounced per document and runs in worker processes (pool.py, worker.py),
+at most one analysis per document at a time; a result whose document version moved
+on is dropped, and so is a job that went stale before it started.  Hover and code
+actions answer from the last completed analysis.  Notebooks are analysed as a whole
+(cells joined) and only the cells whose diagnostics changed are published again.
+Frames are read by transport.py (bounded sizes) and dispatched by protocol.py (every
+request gets a response).
 Everything that can fail is caught: a bad document or a bug of ours becomes a
 log line on stderr, never a dead server.
 """
@@ -13,11 +17,14 @@ import gc
 import logging
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+import sys
+import threading
+from dataclasses import replace
+from typing import Any, BinaryIO, Callable
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from mllint import __version__
@@ -25,12 +32,17 @@ from mllint.findings import Finding
 from mllint.noqa import NOQA
 from mllint.settings import Settings
 
-from .documents import AnalysisCache, Snapshot, analyse_notebook, analyse_text, cell_position, lsp_range
+from .protocol import MllintProtocol, serve
+from .transport import FrameReader
+from .documents import AnalysisCache, Snapshot, cell_position, failed, lsp_range, notebook_key, text_key
+from .pool import AnalysisPool, AnalysisTimeout, Stale, WorkerDied
 from .settings import EditorSettings, project_settings
 
 log = logging.getLogger("mllint.lsp")
 DEBOUNCE_SECONDS = 0.15
 IDLE_COLLECT_SECONDS = 1.0     # cyclic garbage is collected when the editor is quiet, not mid-keystroke
+ANALYSIS_WORKERS = 2           # worker processes for documents (each document analysed at most once at a time)
+HARD_LIMIT_SECONDS = 60.0      # a worker still busy after this is killed and replaced (the budget stops far sooner)
 COLLECT_EVERY = 20             # ...or after this many analyses without a quiet moment
 
 
@@ -46,7 +58,8 @@ class MllintServer(LanguageServer):
             notebook_document_sync=types.NotebookDocumentSyncOptions(
                 notebook_selector=[types.NotebookDocumentFilterWithCells(
                     cells=[types.NotebookCellLanguage(language="python")], notebook="jupyter-notebook")],
-                save=True))
+                save=True),
+            protocol_cls=MllintProtocol)
         self.cache = AnalysisCache()
         self.editor = EditorSettings()
         self.base_settings: Settings = Settings()
@@ -55,10 +68,57 @@ class MllintServer(LanguageServer):
         self.snapshots: dict[str, Snapshot] = {}
         self.pending: dict[str, asyncio.Task] = {}
         self.debounce = DEBOUNCE_SECONDS
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mllint-analysis")
+        # analyses run in worker processes (see worker.py for why not threads), one in flight per
+        # document (see run_analysis): a slow document does not hold the others back; requests
+        # that compute (explain, the Pipeline fix) have their own worker
+        self.hard_limit = HARD_LIMIT_SECONDS
+        self._pool: AnalysisPool | None = None
+        self._request_pool: AnalysisPool | None = None
+        self.running: dict[str, asyncio.Future] = {}      # uri -> its analysis in flight
+        self.wanted: dict[str, int] = {}                  # uri -> generation of its latest scheduled analysis
+        self.published_cells: dict[str, dict[str, list[types.Diagnostic]]] = {}   # notebook -> cell -> last push
         self.idle_collect: asyncio.TimerHandle | None = None
         self.analyses_since_collect = 0
         self.burst_collections = 0
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """pygls' stdio server with our frame reader (bounded frames) and dispatch (every request answered)."""
+        self._stop_event = threading.Event()
+        protocol: MllintProtocol = self.protocol   # type: ignore[assignment]
+        reader = FrameReader(stdin or sys.stdin.buffer, on_skipped=protocol.skipped)
+        protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        code: int | str | None = 0
+        try:
+            asyncio.run(serve(reader, protocol, self._stop_event))
+        except BrokenPipeError:
+            log.error("the connection to the client is lost: shutting down")
+        except SystemExit as exc:   # `exit`: 0 after `shutdown`, 1 without it (pygls decides)
+            code = exc.code
+        except KeyboardInterrupt:
+            pass
+        finally:
+            reader.close()
+            self.shutdown()
+        if code:
+            sys.exit(code)
+
+    @property
+    def pool(self) -> AnalysisPool:
+        if self._pool is None:
+            self._pool = AnalysisPool(ANALYSIS_WORKERS, self.hard_limit)
+        return self._pool
+
+    @property
+    def request_pool(self) -> AnalysisPool:
+        if self._request_pool is None:
+            self._request_pool = AnalysisPool(1, self.hard_limit)
+        return self._request_pool
+
+    def shutdown(self) -> None:
+        for pool in (self._pool, self._request_pool):
+            if pool is not None:
+                pool.shutdown()
+        super().shutdown()
 
     # -- settings ------------------------------------------------------------------------
     @property
@@ -86,13 +146,15 @@ class MllintServer(LanguageServer):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        self.pending[uri] = loop.create_task(self._analyse_later(uri, self.debounce if delay is None else delay))
+        generation = self.wanted[uri] = self.wanted.get(uri, 0) + 1
+        self.pending[uri] = loop.create_task(self._analyse_later(uri, self.debounce if delay is None else delay,
+                                                                 generation))
 
-    async def _analyse_later(self, uri: str, delay: float) -> None:
+    async def _analyse_later(self, uri: str, delay: float, generation: int) -> None:
         try:
             if delay:
                 await asyncio.sleep(delay)
-            await self.refresh(uri)
+            await self.refresh(uri, generation)
         except asyncio.CancelledError:
             pass
         except Exception:   # pragma: no cover - never let a background task die loudly
@@ -101,19 +163,64 @@ class MllintServer(LanguageServer):
             if self.pending.get(uri) is asyncio.current_task():
                 self.pending.pop(uri, None)
 
-    async def refresh(self, uri: str) -> None:
+    async def run_analysis(self, uri: str, generation: int | None, key: str, job: str,
+                           *args: Any) -> Snapshot | None:
+        """The snapshot of ``job(*args)`` (content ``key``): from the cache, or from a worker process.
+
+        At most one analysis per document is in flight; documents do not queue behind each
+        other (several workers).  A newer edit of the same document cancels the task waiting
+        here, so the latest version wins; a job still waiting for a worker when its document
+        moved on (``generation`` is no longer the wanted one) is dropped before it starts
+        (None).  Requests pass ``generation=None``: they are always answered.
+        """
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        while (busy := self.running.get(uri)) is not None:
+            await asyncio.wait([busy])     # not cancelled with us: the analysis keeps its slot until it ends
+        cached = self.cache.get(key)       # what we waited for may have been this very text
+        if cached is not None:
+            return cached
+
+        def wanted() -> bool:
+            return generation is None or self.wanted.get(uri) == generation
+
+        task = asyncio.ensure_future(self._in_worker(key, job, args, wanted))
+        self.running[uri] = task
+        task.add_done_callback(lambda done: self.running.pop(uri, None) if self.running.get(uri) is done else None)
+        return await asyncio.shield(task)
+
+    async def _in_worker(self, key: str, job: str, args: tuple, wanted: Callable[[], bool]) -> Snapshot | None:
+        cell_uris = [cell_uri for cell_uri, _ in args[0]] if job == "notebook" else []
+        try:
+            snapshot = await self.pool.run(job, *args, should_start=wanted)
+        except Stale:
+            return None
+        except AnalysisTimeout:   # the same text would overrun again: cached like a result
+            snapshot = failed(key, f"mllint: the analysis was stopped after {self.hard_limit:g} s; "
+                                   f"nothing is shown for this file", cell_uris)
+        except WorkerDied:
+            return failed(key, "mllint: the analysis worker exited (out of memory?); nothing is shown for this file",
+                          cell_uris)
+        except Exception as exc:   # a bug of ours: one line in the editor, the traceback on stderr
+            log.error("analysis failed: %s: %s", type(exc).__name__, exc)
+            return failed(key, f"mllint: internal error ({type(exc).__name__}: {exc})", cell_uris)
+        self.cache.put(snapshot)
+        return snapshot
+
+    async def refresh(self, uri: str, generation: int | None = None) -> None:
         """Analyse the document's current text and publish, unless it changed meanwhile."""
         notebook = self.workspace.get_notebook_document(notebook_uri=uri)
         if notebook is not None:
-            await self._refresh_notebook(uri, notebook)
+            await self._refresh_notebook(uri, notebook, generation)
             return
         document = self.document(uri)
         if document is None:
             return
         version = document.version
-        snapshot = await self.snapshot_of(uri)
+        snapshot = await self.snapshot_of(uri, generation)
         current = self.document(uri)
-        if current is None or current.version != version:
+        if snapshot is None or current is None or current.version != version:
             return   # stale: a newer edit is on its way
         if self.pulls_diagnostics:
             return   # the client asks (textDocument/diagnostic): pushing too would show everything twice
@@ -125,23 +232,21 @@ class MllintServer(LanguageServer):
         text_document = self.client_capabilities.text_document
         return bool(text_document is not None and text_document.diagnostic is not None)
 
-    async def snapshot_of(self, uri: str) -> Snapshot:
+    async def snapshot_of(self, uri: str, generation: int | None = None) -> Snapshot | None:
         document = self.document(uri)
         if document is None:   # not open: what is on disk (pygls reads it), if anything
             path = uri_to_path(uri)
             if path is None or not os.path.isfile(path):
                 raise KeyError(uri)
             document = self.workspace.get_text_document(uri)
-        text, settings = document.source, self.settings
-        path = uri_to_path(uri) or uri
-        loop = asyncio.get_running_loop()
-        if not self.editor.enable:
-            snapshot = await loop.run_in_executor(self.worker, analyse_text, "", path, settings, self.cache)
-        else:
-            previous = self.snapshots.get(uri)
-            known = previous.analysis.known_columns if previous is not None else None
-            snapshot = await loop.run_in_executor(self.worker, analyse_text, text, path, settings, self.cache,
-                                                  known)
+        settings, path = self.settings, uri_to_path(uri) or uri
+        text = document.source if self.editor.enable else ""
+        previous = self.snapshots.get(uri)
+        known = previous.known_columns if previous is not None and self.editor.enable else None
+        snapshot = await self.run_analysis(uri, generation, text_key(text, path, settings), "text", text, path,
+                                           settings, known)
+        if snapshot is None:
+            return None
         self.snapshots[uri] = snapshot
         self.after_analysis()
         return snapshot
@@ -162,30 +267,23 @@ class MllintServer(LanguageServer):
             self.idle_collect = loop.call_later(IDLE_COLLECT_SECONDS, self.collect_now)
 
     def collect_now(self, generation: int = 2) -> None:
+        """The server's own heap is small (the analyses live in the workers): collect right here."""
         self.idle_collect = None
         self.analyses_since_collect = 0
-        self.worker.submit(gc.collect, generation)
+        gc.collect(generation)
 
-    async def _refresh_notebook(self, uri: str, notebook: types.NotebookDocument) -> None:
+    async def _refresh_notebook(self, uri: str, notebook: types.NotebookDocument,
+                                generation: int | None = None) -> None:
         version = notebook.version
-        cells = []
-        all_cells = []
-        for cell in notebook.cells:
-            document = self.document(cell.document)
-            all_cells.append(cell.document)
-            if document is not None and cell.kind == types.NotebookCellKind.Code and \
-                    (document.language_id or "python") == "python":
-                cells.append((cell.document, document.source))
-        path = uri_to_path(uri) or uri
-        loop = asyncio.get_running_loop()
-        if self.editor.enable:
-            snapshot = await loop.run_in_executor(self.worker, analyse_notebook, cells, path, self.settings,
-                                                  self.cache)
-        else:
-            snapshot = await loop.run_in_executor(self.worker, analyse_notebook, [], path, self.settings, self.cache)
-            snapshot.cell_uris = [c for c, _ in cells]
+        cells, all_cells = self.notebook_cells(notebook)
+        path, settings = uri_to_path(uri) or uri, self.settings
+        analysed = cells if self.editor.enable else []
+        snapshot = await self.run_analysis(uri, generation, notebook_key(analysed, path, settings), "notebook",
+                                           analysed, path, settings)
+        if snapshot is not None and not self.editor.enable:
+            snapshot = replace(snapshot, cell_uris=[c for c, _ in cells])
         current = self.workspace.get_notebook_document(notebook_uri=uri)
-        if current is None or current.version != version:
+        if snapshot is None or current is None or current.version != version:
             return
         self.snapshots[uri] = snapshot
         self.after_analysis()
@@ -194,7 +292,34 @@ class MllintServer(LanguageServer):
         by_cell: dict[str, list[types.Diagnostic]] = {cell_uri: [] for cell_uri in all_cells}
         for cell_uri, diagnostic in self.notebook_diagnostics(snapshot):
             by_cell.setdefault(cell_uri, []).append(diagnostic)
-        for cell_uri, diagnostics in by_cell.items():
+        self.publish_cells(uri, by_cell)
+
+    def notebook_cells(self, notebook: types.NotebookDocument) -> tuple[list[tuple[str, str]], list[str]]:
+        """(uri, text) of the python code cells in order, and the uris of all cells."""
+        cells, all_cells = [], []
+        for cell in notebook.cells:
+            document = self.document(cell.document)
+            all_cells.append(cell.document)
+            if document is not None and cell.kind == types.NotebookCellKind.Code and \
+                    (document.language_id or "python") == "python":
+                cells.append((cell.document, document.source))
+        return cells, all_cells
+
+    def publish_cells(self, notebook_uri: str, by_cell: dict[str, list[types.Diagnostic]]) -> None:
+        """Publish the cells whose diagnostics changed since the last publish for this notebook.
+
+        The first publish is complete (every cell, empty ones too); later ones send only what
+        changed, and clear cells that left the notebook with diagnostics still shown.  A
+        500-cell notebook edited in one cell then costs a message or two, not 500.
+        """
+        previous = self.published_cells.get(notebook_uri)
+        changed = [(cell_uri, diagnostics) for cell_uri, diagnostics in by_cell.items()
+                   if previous is None or previous.get(cell_uri) != diagnostics]
+        if previous is not None:
+            changed += [(cell_uri, []) for cell_uri, diagnostics in previous.items()
+                        if cell_uri not in by_cell and diagnostics]
+        self.published_cells[notebook_uri] = by_cell
+        for cell_uri, diagnostics in changed:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell_uri,
                                                                                   diagnostics=diagnostics))
 
@@ -207,10 +332,20 @@ class MllintServer(LanguageServer):
         def to_range(span) -> types.Range:
             return lsp_range(lines, codec, (span.start_line - 1, span.start_col), (span.end_line - 1, span.end_col))
 
-        return [self._diagnostic(f, to_range, lambda span: (uri, to_range(span))) for f in snapshot.findings]
+        out = [self._diagnostic(f, to_range, lambda span: (uri, to_range(span))) for f in snapshot.findings]
+        notice = self._not_analysed(snapshot, lines, codec)
+        return [notice] + out if notice is not None else out
+
+    def _not_analysed(self, snapshot: Snapshot, lines: list[str], codec: Any) -> types.Diagnostic | None:
+        """One information diagnostic on line 1 when (part of) the document was not analysed, and why."""
+        reason = snapshot.notice
+        if reason is None:
+            return None
+        return types.Diagnostic(range=lsp_range(lines, codec, (0, 0), (0, len(lines[0]) if lines else 0)),
+                                message=reason, severity=types.DiagnosticSeverity.Information, source="mllint")
 
     def notebook_diagnostics(self, snapshot: Snapshot) -> list[tuple[str, types.Diagnostic]]:
-        source = snapshot.analysis.source
+        source = snapshot.source
         out = []
 
         def place(span) -> tuple[str, types.Range] | None:
@@ -225,6 +360,13 @@ class MllintServer(LanguageServer):
             return cell_uri, lsp_range(lines, codec, (start[1], source.cell_column(span.start_line, span.start_col)),
                                        (end_line, source.cell_column(span.end_line, span.end_col)))
 
+        if snapshot.cell_uris:
+            first = self.document(snapshot.cell_uris[0])
+            lines = first.source.split("\n") if first is not None else [""]
+            codec = first.position_codec if first is not None else self.workspace.position_codec
+            notice = self._not_analysed(snapshot, lines, codec)
+            if notice is not None:
+                out.append((snapshot.cell_uris[0], notice))
         for finding in snapshot.findings:
             placed = place(finding.span)
             if placed is None:
@@ -271,8 +413,7 @@ class MllintServer(LanguageServer):
         word = document.word_at_position(position)
         if not word:
             return None
-        from .hover import describe_value
-        text = describe_value(word, snapshot.analysis)
+        text = snapshot.hovers.get(word)
         if text is None:
             return None
         return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text))
@@ -287,7 +428,7 @@ class MllintServer(LanguageServer):
         snapshot = self.snapshots.get(notebook.uri)
         if snapshot is None or uri not in snapshot.cell_uris:
             return None, 0
-        source = snapshot.analysis.source
+        source = snapshot.source
         index = snapshot.cell_uris.index(uri)
         for cell in (source.cells if source is not None else ()):
             if cell.code_cell == index + 1:
@@ -295,12 +436,14 @@ class MllintServer(LanguageServer):
         return None, 0
 
     # -- code actions ----------------------------------------------------------------------------------
-    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+    async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        """Suppress actions, and the Pipeline fix computed off the event loop (it re-analyses the rewrite)."""
         uri = params.text_document.uri
         document = self.document(uri)
         if document is None:
             return []
-        lines = document.source.split("\n")
+        source, version = document.source, document.version
+        lines = source.split("\n")
         actions: list[types.CodeAction] = []
         for diagnostic in params.context.diagnostics:
             if diagnostic.source != "mllint" or not isinstance(diagnostic.code, str):
@@ -311,10 +454,13 @@ class MllintServer(LanguageServer):
                     title=f"Suppress {diagnostic.code} on this line", kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic], edit=types.WorkspaceEdit(changes={uri: [edit]})))
             if diagnostic.code == "ML101" and uri in self.snapshots:
-                from .pipeline_fix import pipeline_fix
-                fixed = pipeline_fix(document.source, uri_to_path(uri), diagnostic.range.start.line + 1,
-                                     self.settings)
-                if fixed is not None:
+                try:
+                    fixed = await self.request_pool.run("pipeline_fix", source, uri_to_path(uri),
+                                                        diagnostic.range.start.line + 1, self.settings)
+                except Exception as exc:
+                    log.warning("Pipeline fix not computed: %s", type(exc).__name__)
+                    fixed = None
+                if fixed is not None and document.version == version:   # not for a text edited meanwhile
                     end = document.position_codec.position_to_client_units(
                         lines, types.Position(len(lines) - 1, len(lines[-1])))
                     actions.append(types.CodeAction(
@@ -326,18 +472,23 @@ class MllintServer(LanguageServer):
 
     # -- explain ------------------------------------------------------------------------------------------
     async def explain(self, uri: str) -> dict[str, str]:
-        from mllint.render import RENDERERS
-
-        snapshot, _ = self._snapshot_for(uri)
-        notebook = self.workspace.get_notebook_document(notebook_uri=uri)
-        if snapshot is None and notebook is not None:
-            await self._refresh_notebook(uri, notebook)
-            snapshot = self.snapshots.get(uri)
-        elif snapshot is None and self.document(uri) is not None:
-            snapshot = await self.snapshot_of(uri)
-        if snapshot is None:
-            raise ValueError(f"unknown document: {uri}")
-        return {"mermaid": RENDERERS["mermaid"](snapshot.analysis), "text": RENDERERS["text"](snapshot.analysis)}
+        """The plan of a document (or of the notebook a cell belongs to), rendered in the request worker."""
+        notebook = self.workspace.get_notebook_document(notebook_uri=uri) or \
+            self.workspace.get_notebook_document(cell_uri=uri)
+        settings = self.settings
+        try:
+            if notebook is not None:
+                cells, _ = self.notebook_cells(notebook)
+                return await self.request_pool.run("explain_notebook", cells, uri_to_path(notebook.uri) or notebook.uri,
+                                                   settings)
+            document = self.document(uri)
+            if document is None:
+                raise ValueError(f"unknown document: {uri}")
+            previous = self.snapshots.get(uri)
+            return await self.request_pool.run("explain_text", document.source, uri_to_path(uri) or uri, settings,
+                                               previous.known_columns if previous is not None else None)
+        except AnalysisTimeout:
+            raise ValueError(f"explain stopped after {self.hard_limit:g} s") from None
 
 
 def suppress_edit(lines: list[str], line: int, code: str, codec: Any = None) -> types.TextEdit | None:
@@ -385,6 +536,10 @@ def on_initialize(ls: MllintServer, params: types.InitializeParams) -> None:
     ls.editor = EditorSettings.from_client(options)
     if isinstance(options, dict) and isinstance(options.get("debounce"), (int, float)):
         ls.debounce = max(0.0, float(options["debounce"]))
+    if isinstance(options, dict) and isinstance(options.get("analysisTimeout"), (int, float)) \
+            and options["analysisTimeout"] > 0 and ls._pool is None:
+        ls.hard_limit = float(options["analysisTimeout"])
+    ls.pool.start()     # the workers warm up while the client opens its documents
 
 
 @server.feature(types.INITIALIZED)
@@ -470,6 +625,7 @@ def on_close(ls: MllintServer, params: types.DidCloseTextDocumentParams) -> None
     task = ls.pending.pop(uri, None)
     if task is not None:
         task.cancel()
+    ls.wanted[uri] = ls.wanted.get(uri, 0) + 1      # an analysis still queued for it is dropped
     ls.snapshots.pop(uri, None)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -493,6 +649,7 @@ def on_notebook_save(ls: MllintServer, params: types.DidSaveNotebookDocumentPara
 def on_notebook_close(ls: MllintServer, params: types.DidCloseNotebookDocumentParams) -> None:
     uri = params.notebook_document.uri
     ls.snapshots.pop(uri, None)
+    ls.published_cells.pop(uri, None)
     for cell in params.cell_text_documents:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
 
@@ -522,8 +679,8 @@ def on_hover(ls: MllintServer, params: types.HoverParams) -> types.Hover | None:
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                 types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
-def on_code_action(ls: MllintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    return ls.code_actions(params)
+async def on_code_action(ls: MllintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    return await ls.code_actions(params)
 
 
 @server.command("mllint.explain")

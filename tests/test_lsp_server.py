@@ -1054,3 +1054,161 @@ async def test_documents_under_percent_encoded_uris(client: LanguageClient, spec
     assert "%20" in uri
     await diagnostics_where(client, uri, has("ML101", LEAK_LINE), "ML101 for a file under a folder with a space")
     assert (await hover(client, uri, LEAK_LINE, 0) or "").startswith("**ML101**")
+
+
+# --------------------------------------------------------------------------------------------------
+# Issue 9: documents that were not analysed say so; notebooks publish what changed; slow documents
+# --------------------------------------------------------------------------------------------------
+
+def notices(diagnostics: Sequence[types.Diagnostic]) -> list[types.Diagnostic]:
+    return [d for d in diagnostics if d.severity == types.DiagnosticSeverity.Information and d.code is None]
+
+
+def only_a_notice(diagnostics: Sequence[types.Diagnostic]) -> bool:
+    found = notices(diagnostics)
+    return len(diagnostics) == 1 and len(found) == 1 and found[0].range.start == types.Position(0, 0)
+
+
+@pytest.mark.parametrize("spec", CLIENTS)
+async def test_a_document_over_the_budget_shows_one_notice_on_line_1(client: LanguageClient, spec, tmp_path):
+    await start(client, spec, tmp_path)
+    text = "import pandas as pd\n" + "x = 1\n" * 20_001
+    uri = open_doc(client, tmp_path / "huge.py", text)
+    diagnostics = await diagnostics_where(client, uri, only_a_notice, "one notice for a file over the budget")
+    assert diagnostics[0].source == "mllint"
+    assert "budget" in diagnostics[0].message and "not analysed" in diagnostics[0].message
+    # back under the budget: the notice goes, the findings come
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=LEAK)]))
+    await diagnostics_where(client, uri, lambda ds: codes(ds) == [("ML101", LEAK_LINE)], "the findings")
+
+
+@pytest.mark.parametrize("spec", CLIENTS)
+async def test_a_lone_surrogate_shows_one_notice_instead_of_nothing(client: LanguageClient, spec, tmp_path):
+    await start(client, spec, tmp_path)
+    text = LEAK + 'note = "\ud800"\n'            # JSON "\ud800": valid on the wire, not encodable text
+    path = tmp_path / "surrogate.py"
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
+    diagnostics = await diagnostics_where(client, uri, only_a_notice, "one notice for a lone surrogate")
+    assert diagnostics[0].message.startswith("mllint did not analyse this file")
+    assert (await hover(client, uri, 0, 0)) is None                     # and the server answers requests
+
+
+@pytest.mark.parametrize("spec", PUSH_CLIENTS)
+async def test_a_notebook_cell_with_a_lone_surrogate_gives_one_notice_on_the_first_cell(
+        client: LanguageClient, spec, tmp_path):
+    await start(client, spec, tmp_path)
+    notebook = tmp_path / "broken.ipynb"
+    cell_uris = [f"vscode-notebook-cell:{notebook}#W{i}sZmlsZQ" for i in range(2)]
+    open_notebook(client, notebook.as_uri(), cell_uris, [CELL_1, CELL_2 + 'x = "\udc80"\n'])
+    await wait_for(client, lambda: all(u in client.diagnostics for u in cell_uris), what="both cells published")
+    assert only_a_notice(client.diagnostics[cell_uris[0]])
+    assert list(client.diagnostics[cell_uris[1]]) == []
+
+
+def open_notebook(client: LanguageClient, nb_uri: str, cell_uris: list[str], texts: list[str]) -> None:
+    client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
+        notebook_document=types.NotebookDocument(
+            uri=nb_uri, notebook_type="jupyter-notebook", version=1,
+            cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=u) for u in cell_uris]),
+        cell_text_documents=[types.TextDocumentItem(uri=u, language_id="python", version=1, text=t)
+                             for u, t in zip(cell_uris, texts)]))
+
+
+def edit_cell(client: LanguageClient, nb_uri: str, version: int, cell_uri: str, edit: types.TextEdit) -> None:
+    client.notebook_document_did_change(types.DidChangeNotebookDocumentParams(
+        notebook_document=types.VersionedNotebookDocumentIdentifier(version=version, uri=nb_uri),
+        change=types.NotebookDocumentChangeEvent(cells=types.NotebookDocumentCellChanges(text_content=[
+            types.NotebookDocumentCellContentChanges(
+                document=types.VersionedTextDocumentIdentifier(uri=cell_uri, version=version),
+                changes=[types.TextDocumentContentChangePartial(range=edit.range, text=edit.new_text)])]))))
+
+
+@pytest.mark.parametrize("spec", PUSH_CLIENTS)
+async def test_a_500_cell_notebook_publishes_only_the_cells_whose_diagnostics_changed(
+        client: LanguageClient, spec, tmp_path):
+    await start(client, spec, tmp_path, options={"debounce": 0})
+    notebook = tmp_path / "big.ipynb"
+    nb_uri = notebook.as_uri()
+    cell_uris = [f"vscode-notebook-cell:{notebook}#W{i}sZmlsZQ" for i in range(500)]
+    texts = [CELL_1] + [f"v{i} = {i}\n" for i in range(1, 499)] + [CELL_2]
+    open_notebook(client, nb_uri, cell_uris, texts)
+    await wait_for(client, lambda: all(u in client.diagnostics for u in cell_uris), what="all 500 cells published")
+    assert len(client.published) == 500                                    # the first publish is complete
+    assert has("ML101")(client.diagnostics[cell_uris[0]])
+
+    # an edit in a cell without findings: nothing changes, nothing is published
+    edit_cell(client, nb_uri, 2, cell_uris[250], types.TextEdit(
+        types.Range(types.Position(0, 0), types.Position(0, 0)), "# note\n"))
+    # an edit that removes the leak: exactly that cell is published again (cleared)
+    leak_line = CELL_1.count("\n")
+    last = CELL_1.split("\n")[-1]
+    fit = "StandardScaler().fit_transform("
+    edit_cell(client, nb_uri, 3, cell_uris[0], types.TextEdit(
+        types.Range(types.Position(leak_line, last.index(fit)), types.Position(leak_line, len(last))),
+        'df[["cement", "water"]]'))
+    await wait_for(client, lambda: list(client.diagnostics[cell_uris[0]]) == [], what="the first cell cleared")
+    await asyncio.sleep(1.0)                                               # anything else on its way?
+    later = client.published[500:]
+    assert [p.uri for p in later] == [cell_uris[0]], f"{len(later)} publishes for an edit of one cell"
+
+
+SLOW_SECTION = """
+df{i} = pd.read_csv("data{i}.csv")
+df{i}["total"] = df{i}["a"] + df{i}["b"]
+X{i} = StandardScaler().fit_transform(df{i}.drop(columns=["y"]))
+X_train{i}, X_test{i}, y_train{i}, y_test{i} = train_test_split(X{i}, df{i}["y"])
+m{i} = LogisticRegression().fit(X_train{i}, y_train{i})
+print(m{i}.score(X_test{i}, y_test{i}))
+"""
+#: A valid 14,000-line pipeline whose analysis takes seconds (up to the per-file budget).
+SLOW = ("import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\n"
+        "from sklearn.model_selection import train_test_split\nfrom sklearn.linear_model import LogisticRegression\n"
+        + "".join(SLOW_SECTION.format(i=i) for i in range(2000)))
+
+
+async def test_a_slow_document_does_not_hold_back_another_documents_diagnostics_or_hover(
+        client: LanguageClient, tmp_path):
+    await start(client, "visual-studio-code", tmp_path, options={"debounce": 0})
+    slow_uri = open_doc(client, tmp_path / "slow.py", SLOW)
+    opened = time.monotonic()
+    await asyncio.sleep(0.5)                                               # its analysis is under way
+    small_opened = time.monotonic()
+    uri = open_doc(client, tmp_path / "pipeline.py", LEAK)
+    await diagnostics_where(client, uri, has("ML101", LEAK_LINE), "the small document's diagnostics")
+    text = await hover(client, uri, LEAK_LINE, 0)
+    small_took = time.monotonic() - small_opened
+    assert text is not None and text.startswith("**ML101**")
+    assert slow_uri not in client.diagnostics, "the small document waited for the slow one"
+    edited = LEAK.replace(LEAK_STATEMENT, "X_scaled = X")                  # and an edit is analysed too
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=edited)]))
+    await diagnostics_where(client, uri, lambda ds: len(ds) == 0, "the edit's diagnostics")
+    assert slow_uri not in client.diagnostics, "the edit waited for the slow document"
+    # hovers one after another until the slow document is done: none waits for a stretch of its
+    # analysis (a thread would: LibCST's parse holds the GIL and the event loop stands still)
+    longest = 0.0
+    deadline = time.monotonic() + 120
+    while slow_uri not in client.diagnostics:
+        assert time.monotonic() < deadline, "the slow document was never published"
+        sent = time.monotonic()
+        await hover(client, uri, 0, 0)
+        longest = max(longest, time.monotonic() - sent)
+        await asyncio.sleep(0.05)
+    slow_took = time.monotonic() - opened
+    assert small_took < slow_took / 4, f"the small document took {small_took:.1f} s of a {slow_took:.1f} s analysis"
+    assert longest < slow_took / 4, f"a hover took {longest:.1f} s of a {slow_took:.1f} s analysis"
+
+
+async def test_an_analysis_past_the_hard_limit_is_stopped_and_the_server_goes_on(client: LanguageClient, tmp_path):
+    """The worker of an analysis that overruns is killed and replaced; the file says why it shows nothing."""
+    await start(client, "visual-studio-code", tmp_path, options={"debounce": 0, "analysisTimeout": 0.5})
+    slow_uri = open_doc(client, tmp_path / "slow.py", SLOW)
+    diagnostics = await diagnostics_where(client, slow_uri, only_a_notice, "the notice of a stopped analysis")
+    assert "stopped after 0.5 s" in diagnostics[0].message
+    uri = open_doc(client, tmp_path / "pipeline.py", LEAK)                 # a fresh worker analyses the next one
+    await diagnostics_where(client, uri, has("ML101", LEAK_LINE), "diagnostics after a worker was replaced")
