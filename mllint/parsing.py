@@ -73,6 +73,11 @@ def parse_code(code: str) -> Parsed:
     if joined is not None:
         code, tree = joined, _parse_ast(joined)[0] or tree
         notes.append("long runs of adjacent string literals were joined into one literal each")
+    costly = _costly_statements(code, tree)
+    if costly:
+        code = _blanked(code, costly)
+        tree = _parse_ast(code)[0] or tree
+        notes.append(_left_out_note(costly, "would take LibCST longer to parse than the budget allows"))
     try:
         return Parsed(code, cst.parse_module(code), tree, notes=tuple(notes))
     except LIBCST_REJECTS as exc:
@@ -323,8 +328,80 @@ def _without_rejected_statements(code: str, tree: ast.Module | None, first: Exce
         return Parsed(code, error=_syntax_message(first))
     if not left_out:   # every statement parses alone (tabs expanded where needed)
         return Parsed(fixed, module, _parse_ast(fixed)[0] or tree, notes=tuple(notes))
-    where = ", ".join(f"line {a}" if a == b else f"lines {a}-{b}" for a, b in left_out[:5])
-    more = f" and {len(left_out) - 5} more" if len(left_out) > 5 else ""
-    notes.append(f"LibCST cannot parse {len(left_out)} statement(s) CPython accepts ({where}{more}): "
-                 f"they are treated as unknown")
+    notes.append(_left_out_note(left_out, "LibCST cannot parse though CPython accepts them"))
     return Parsed(fixed, module, _parse_ast(fixed)[0] or tree, notes=tuple(notes))
+
+
+def _left_out_note(ranges: list[tuple[int, int]], why: str) -> str:
+    where = ", ".join(f"line {a}" if a == b else f"lines {a}-{b}" for a, b in ranges[:5])
+    more = f" and {len(ranges) - 5} more" if len(ranges) > 5 else ""
+    return f"{len(ranges)} statement(s) {why} ({where}{more}): they are treated as unknown"
+
+
+# --------------------------------------------------------------------------- parse cost guard
+# LibCST's native parser holds the GIL and cannot be interrupted, and its cost is quadratic in
+# two shapes that CPython parses in linear time: long chains of binary operators (each level
+# of the left-deep tree is revisited) and deeply nested brackets (genetic-programming output,
+# generated formulas: one 100 kB statement took 3.7 s, against 0.04 s for ``ast``).  Those
+# statements are estimated from the ``ast`` tree and the text, deterministically, and left out
+# before LibCST sees them.  The coefficients are microseconds of a quiet machine of the
+# reference kind, fitted on synthetic chains and nests and on the corpus's slowest file.
+
+#: Only statements longer than this many characters are estimated (the rest are cheap).
+COSTLY_STATEMENT_CHARS = 2_000
+#: A statement whose estimated parse exceeds this is left out (a quarter of the normal budget).
+MAX_STATEMENT_PARSE_SECONDS = 0.5
+_MICROSECONDS_PER_EXPRESSION_DEPTH = 0.5
+_MICROSECONDS_PER_BRACKET_DEPTH = 8.0
+_BRACKET = re.compile(r"[()\[\]{}]")
+
+
+def _costly_statements(code: str, tree: ast.Module | None) -> list[tuple[int, int]]:
+    """Line ranges of the top-level statements whose LibCST parse is estimated past the bound."""
+    if tree is None or len(code) < COSTLY_STATEMENT_CHARS:
+        return []
+    starts = _line_starts(code)
+    costly: list[tuple[int, int]] = []
+    chunks = None
+    for statement in tree.body:
+        end_line = statement.end_lineno or statement.lineno
+        first = starts[statement.lineno - 1]
+        last = starts[end_line] if end_line < len(starts) else len(code)
+        if last - first < COSTLY_STATEMENT_CHARS:
+            continue
+        if estimated_parse_seconds(statement, code[first:last]) <= MAX_STATEMENT_PARSE_SECONDS:
+            continue
+        chunks = chunks or _statement_chunks(code, tree)
+        costly.extend(chunk for chunk in chunks if chunk[0] <= statement.lineno <= chunk[1] and chunk not in costly)
+    return costly
+
+
+def estimated_parse_seconds(statement: ast.AST, text: str) -> float:
+    """LibCST's parse time of one statement on a quiet machine, from its shape."""
+    depth_sum = 0
+    stack = [(statement, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.expr):
+            depth_sum += depth
+            depth += 1
+        else:
+            depth = 0
+        stack.extend((child, depth) for child in ast.iter_child_nodes(node))
+    bracket_sum = level = 0
+    for match in _BRACKET.finditer(text):
+        if match.group() in "([{":
+            level += 1
+            bracket_sum += level
+        elif level:
+            level -= 1
+    micro = depth_sum * _MICROSECONDS_PER_EXPRESSION_DEPTH + bracket_sum * _MICROSECONDS_PER_BRACKET_DEPTH
+    return micro / 1_000_000
+
+
+def _blanked(code: str, ranges: list[tuple[int, int]]) -> str:
+    """``code`` with each range of lines replaced by ``pass`` and empty lines (same line count)."""
+    lines = code.split("\n")
+    for start, end in ranges:
+        lines[start - 1:end] = ["pass"] + [""] * (end - start)
+    return "\n".join(lines)

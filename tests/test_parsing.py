@@ -18,6 +18,7 @@ import pytest
 
 from mllint.analysis import analyze
 from mllint.checker import check_analysis
+from mllint import parsing
 from mllint.parsing import MAX_STRING_RUN, join_string_runs, parse_code, space_keywords
 from mllint.settings import Settings
 from test_lsp_server import client, diagnostics_where, has, start, the  # noqa: F401  (pytest-lsp fixture)
@@ -174,7 +175,7 @@ def test_a_statement_libcst_rejects_is_left_out_with_a_note(tmp_path):
     prefix = "import os\nbanner = " + " ".join(["f'{os.sep}'"] * 10_000) + "\n"
     analysis, findings = _findings(_with_prefix(prefix), tmp_path)
     assert _leak_lines(findings) == [2 + LEAK_LINE]
-    assert [note for note in analysis.notes if "LibCST cannot parse 1 statement" in note and "line 2" in note]
+    assert [note for note in analysis.notes if "1 statement(s) LibCST cannot parse" in note and "line 2" in note]
 
 
 def test_real_syntax_errors_are_still_reported():
@@ -271,3 +272,61 @@ def test_statements_sharing_a_line_stay_in_one_chunk():
 
     code = "# head\nx = (1,\n     2); y = 3\n@dec\ndef f():\n    pass\nz = 1; w = 2\n"
     assert _statement_chunks(code, ast.parse(code)) == [(1, 1), (2, 3), (4, 6), (7, 8)]
+
+
+# -- statements LibCST would take too long to parse ------------------------------------------------
+def _generated_formula(terms: int, depth: int) -> str:
+    """Genetic-programming output: one function returning a long sum of deeply nested terms."""
+    term = "(data['a'] * 2.0)"
+    for _ in range(depth):
+        term = f"(({term}) + (data['b']))"
+    body = " +\n            ".join(f"0.04*np.tanh({term})" for _ in range(terms))
+    return f"def formula(data):\n    return ({body})\n"
+
+
+COSTLY_PIPELINE = """\
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from sklearn.linear_model import LogisticRegression
+
+df = pd.read_csv("data.csv")
+X = StandardScaler().fit_transform(df[["a", "b"]])
+{formula}
+X_train, X_test, y_train, y_test = train_test_split(X, df["y"])
+model = LogisticRegression().fit(X_train, y_train)
+print(model.score(X_test, y_test))
+"""
+
+
+def test_a_statement_too_costly_for_libcst_is_left_out_and_the_rest_analysed():
+    source = COSTLY_PIPELINE.format(formula=_generated_formula(terms=120, depth=30))
+    started = time.process_time()
+    analysis = analyze(source, "gp.py")
+    assert time.process_time() - started < 5        # LibCST alone needs several seconds for the formula
+    assert analysis.error is None
+    [note] = [n for n in analysis.notes if "longer to parse than the budget allows" in n]
+    assert "lines 9-" in note
+    findings = check_analysis(analysis, Settings())
+    assert [(f.code, f.span.start_line) for f in findings] == [("ML101", 8)]
+
+
+def test_long_ordinary_statements_are_not_left_out():
+    formula = _generated_formula(terms=60, depth=2)      # long (over the size looked at) but shallow
+    assert len(formula) > parsing.COSTLY_STATEMENT_CHARS
+    analysis = analyze(COSTLY_PIPELINE.format(formula=formula), "gp.py")
+    assert not [n for n in analysis.notes if "longer to parse" in n]
+    assert "formula" in analysis.env
+
+
+def test_the_parse_estimate_grows_with_nesting_and_chain_length():
+    def estimate(code: str) -> float:
+        tree = ast.parse(code)
+        return parsing.estimated_parse_seconds(tree.body[0], code)
+    shallow, deep = _generated_formula(20, 5), _generated_formula(20, 40)
+    short_chain = "x = " + " + ".join(["a"] * 200) + "\n"
+    long_chain = "x = " + " + ".join(["a"] * 2000) + "\n"
+    assert estimate(deep) > 10 * estimate(shallow)
+    assert estimate(long_chain) > 50 * estimate(short_chain)
+    assert estimate(deep) == estimate(deep)
