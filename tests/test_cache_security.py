@@ -25,16 +25,9 @@ from mllint.cache_secret import KEY_DIR_ENV, KEY_FILE, load_secret
 from mllint.file_report import FileReport
 from mllint.result_cache import CACHE_DIR, ResultCache, seal, unseal, version_folder_name
 from mllint.settings import Settings
+from samples import STATISTIC_LEAK
 
-LEAK = """\
-import pandas as pd
-from sklearn.linear_model import Ridge
-df = pd.read_csv("sales.csv")
-df["x"] = (df["x"] - df["x"].mean()) / df["x"].std()
-train, test = df[:800], df[800:]
-model = Ridge().fit(train[["x"]], train["y"])
-print(model.score(test[["x"]], test["y"]))
-"""
+LEAK = STATISTIC_LEAK
 
 SENSITIVE_FEATURES = """\
 import pandas as pd

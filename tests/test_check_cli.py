@@ -26,20 +26,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from samples import STATISTIC_LEAK
 
 HERE = Path(__file__).resolve().parent
 SARIF_SCHEMA = HERE / "sarif-schema-2.1.0.json"
 
 # One ML101 (a statistic computed before the split), nothing else.
-LEAK = """\
-import pandas as pd
-from sklearn.linear_model import Ridge
-df = pd.read_csv("sales.csv")
-df["x"] = (df["x"] - df["x"].mean()) / df["x"].std()
-train, test = df[:800], df[800:]
-model = Ridge().fit(train[["x"]], train["y"])
-print(model.score(test[["x"]], test["y"]))
-"""
+LEAK = STATISTIC_LEAK
 LEAK_LINE, LEAK_EVAL_LINE, LEAK_FIT_LINE = 4, 7, 6
 
 # One ML201 (a row filter on a sensitive column), nothing else.

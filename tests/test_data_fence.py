@@ -147,7 +147,7 @@ def test_root_comes_from_the_file_not_the_current_folder(home, monkeypatch):
 
 
 def test_text_without_a_file_reads_nothing(home, monkeypatch):
-    from lsp_server.documents import AnalysisCache, analyse_text
+    from lsp_server.documents import analyse_text
     from mllint.settings import Settings
 
     monkeypatch.setenv("HOME", str(home))
@@ -157,7 +157,7 @@ def test_text_without_a_file_reads_nothing(home, monkeypatch):
         analysis = analyze(code, path=path)
         assert analysis.data_files == {}, path
         assert not any("inside_col" in (n.columns or []) for n in analysis.plan.nodes()), path
-        snapshot = analyse_text(code, path, Settings(), AnalysisCache())
+        snapshot = analyse_text(code, path, Settings())
         assert not any("inside_col" in f.message for f in snapshot.findings), path
 
 
@@ -291,8 +291,11 @@ def test_the_language_servers_cache_sees_a_csv_that_appears(home, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     script = write_exfil(home / "proj", "later.csv")
     cache = AnalysisCache()
-    first = analyse_text(script.read_text(), str(script), Settings(), cache)
+    first = analyse_text(script.read_text(), str(script), Settings())
+    cache.put(first)
+    assert cache.get(first.key) is first                      # nothing changed: served from the cache
     assert not any(f.code == "ML304" for f in first.findings)
     (home / "proj" / "later.csv").write_text("a,appeared_col,y\n")
-    second = analyse_text(script.read_text(), str(script), Settings(), cache)
+    assert cache.get(first.key) is None                       # the CSV it looked up appeared
+    second = analyse_text(script.read_text(), str(script), Settings())
     assert any("appeared_col" in f.message for f in second.findings)

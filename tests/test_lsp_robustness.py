@@ -18,20 +18,10 @@ from typing import Any
 import pytest
 
 from mllint.lsp_server.transport import top_level_id
+from samples import SCALER_LEAK
 
 TIMEOUT = 30.0
-PIPELINE = """\
-import pandas as pd
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVR
-df = pd.read_csv("concrete.csv", names=["cement", "water", "slag", "strength"])
-X = df.drop(columns=["strength"])
-X_scaled = StandardScaler().fit_transform(X)
-X_train, X_test, y_train, y_test = train_test_split(X_scaled, df["strength"])
-model = SVR().fit(X_train, y_train)
-print(model.score(X_test, y_test))
-"""
+PIPELINE = SCALER_LEAK
 
 
 def frame(message: Any) -> bytes:

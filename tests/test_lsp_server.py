@@ -37,6 +37,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 from mllint.analysis import analyze
 from mllint.checker import check_analysis
 from mllint.settings import load_settings
+from samples import SCALER_LEAK
 
 CLIENTS = ["visual-studio-code", "neovim"]       # VS Code 1.65 (push), Neovim 0.11 (pull)
 PUSH_CLIENTS = ["visual-studio-code", "neovim@v0.7.0"]
@@ -47,18 +48,7 @@ TIMEOUT = 30.0
 # --------------------------------------------------------------------------------------------------
 
 #: ML101 on line 6 (0-based): the scaler sees all rows, the split comes after.
-LEAK = """\
-import pandas as pd
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVR
-df = pd.read_csv("concrete.csv", names=["cement", "water", "slag", "strength"])
-X = df.drop(columns=["strength"])
-X_scaled = StandardScaler().fit_transform(X)
-X_train, X_test, y_train, y_test = train_test_split(X_scaled, df["strength"])
-model = SVR().fit(X_train, y_train)
-print(model.score(X_test, y_test))
-"""
+LEAK = SCALER_LEAK
 LEAK_LINE = 6
 LEAK_STATEMENT = "X_scaled = StandardScaler().fit_transform(X)"
 

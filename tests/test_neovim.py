@@ -18,23 +18,13 @@ import pytest
 from mllint.analysis import analyze
 from mllint.checker import check_analysis
 from mllint.settings import Settings
+from samples import SCALER_LEAK
 
 NVIM = shutil.which("nvim")
 pytestmark = pytest.mark.skipif(
     NVIM is None, reason="nvim is not on PATH (Debian: apt-get install neovim); the Neovim client test needs it")
 
-LEAK = """\
-import pandas as pd
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVR
-df = pd.read_csv("concrete.csv", names=["cement", "water", "slag", "strength"])
-X = df.drop(columns=["strength"])
-X_scaled = StandardScaler().fit_transform(X)
-X_train, X_test, y_train, y_test = train_test_split(X_scaled, df["strength"])
-model = SVR().fit(X_train, y_train)
-print(model.score(X_test, y_test))
-"""
+LEAK = SCALER_LEAK
 
 CHECK_LUA = r"""
 local out = {steps = {}}

@@ -22,19 +22,12 @@ from mllint import parsing
 from mllint.parsing import MAX_STRING_RUN, join_string_runs, parse_code, space_keywords
 from mllint.settings import Settings
 from test_lsp_server import client, diagnostics_where, has, start, the  # noqa: F401  (pytest-lsp fixture)
+from samples import STATISTIC_LEAK
 
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")   # ``1if``: CPython warns, accepts
 
 # One ML101 (a statistic computed before the split) at line LEAK_LINE + the number of lines put in front.
-LEAK = """\
-import pandas as pd
-from sklearn.linear_model import Ridge
-df = pd.read_csv("sales.csv")
-df["x"] = (df["x"] - df["x"].mean()) / df["x"].std()
-train, test = df[:800], df[800:]
-model = Ridge().fit(train[["x"]], train["y"])
-print(model.score(test[["x"]], test["y"]))
-"""
+LEAK = STATISTIC_LEAK
 LEAK_LINE = 4
 
 
