@@ -6,10 +6,12 @@ one clear line, and the plan is empty.
 """
 from __future__ import annotations
 
+import gc
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import libcst as cst
 
@@ -54,7 +56,30 @@ def analyze(source: str | bytes | SourceText, path: str | None = None, config: C
     ``known_columns`` (data-source call code -> column names) are columns an earlier
     analysis of the same file found the code reading; the editor passes them back so
     that most edits need a single interpretation pass.
+
+    The cyclic garbage collector is paused for the analysis: a parsed module is a heap of a
+    hundred thousand LibCST nodes, and every collection the analysis's own allocations trigger
+    would scan all of them again (about 45% of the time on a 4,000-line file).  The analysis
+    is bounded by its budget, so what it leaves for the collector is bounded too, and the
+    collector runs again, as before, once it returns.
     """
+    with _collector_paused():
+        return _analyze(source, path, config, known_columns)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analyze(source: str | bytes | SourceText, path: str | None, config: Config | None,
+             known_columns: dict[str, set[str]] | None) -> Analysis:
     config = config or DEFAULT_CONFIG
     plan = Plan()
     try:
