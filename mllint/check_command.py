@@ -99,17 +99,13 @@ def _unreadable(path: str, exc: OSError) -> FileReport:
                       transient=True)
 
 
-def check_file(path: str, settings: Settings, data: bytes | None = None) -> FileReport:
-    """Analyse one file and keep the findings its comments allow; ``data`` is its content (read when None)."""
+def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
+    """Analyse ``data``, the content of ``path`` as read once by :func:`iter_checks`, and keep the
+    findings its comments allow (the file itself is never read again here)."""
     from .analysis import analyze
     from .checker import check_analysis
 
     notebook = path.endswith(".ipynb")
-    if data is None:
-        try:
-            data = read_source(path)
-        except OSError as exc:
-            return _unreadable(path, exc)
     try:
         analysis = analyze(data, path=path, config=settings.engine_config())
         if analysis.error is not None:
