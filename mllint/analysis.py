@@ -20,7 +20,7 @@ from .data_headers import DataReads
 from .domains.values import UserFunction, Value
 from .interpreter.budget import Budget, parse_cost
 from .interpreter.core import Interpreter
-from .model import Operator, Plan
+from .plan import Operator, Plan
 from .parsing import parse_code
 from .positions import PositionIndex
 from .source import SourceError, SourceText, load_source

@@ -12,8 +12,9 @@ from typing import Any, Iterable
 from .analysis import Analysis
 from .domains.provenance import Origin, Provenance
 from .domains.values import Estimator, Statistic
-from .interpreter.core import Site
-from .model import Operator, PlanNode, Span
+from .plan import Site
+from .plan import (EvaluationInfo, EvaluationKind, FitInfo, Operator, PlanNode, RowFilter, SelectionInfo, Span,
+                   SplitInfo)
 from .positions import code_of
 
 
@@ -33,10 +34,10 @@ class ModelFit:
 
 @dataclass(frozen=True, slots=True)
 class Evaluation:
-    """A model scored or applied: ``kind`` is score, metric, cross_validation or predict."""
+    """A model scored or applied (a METRIC joined with the PREDICT it compares)."""
 
     node: PlanNode
-    kind: str
+    kind: EvaluationKind
     estimator: Estimator | None
     rows: Provenance | None
     feature_stats: tuple[Statistic, ...]
@@ -50,7 +51,8 @@ class Evaluation:
 
 
 #: Row selections that, paired with a sibling selection of the same rows, make a manual split.
-_SPLIT_LIKE_FILTERS = frozenset({"mask", "slice", "query", "sample", "drop", "head", "tail"})
+_SPLIT_LIKE_FILTERS = frozenset({RowFilter.MASK, RowFilter.SLICE, RowFilter.QUERY, RowFilter.SAMPLE, RowFilter.DROP,
+                                 RowFilter.HEAD, RowFilter.TAIL})
 
 
 class PlanFacts:
@@ -65,11 +67,11 @@ class PlanFacts:
     def fits(self) -> list[ModelFit]:
         out = []
         for node in self.plan.nodes():
-            if node.operator is Operator.ESTIMATOR and isinstance(node.details.get("estimator"), Estimator):
-                d = node.details
-                out.append(ModelFit(node, d["estimator"], d.get("rows"), tuple(d.get("feature_stats", ())),
-                                    d.get("features"), frozenset(d.get("feature_lineage", ())),
-                                    frozenset(d.get("label_lineage", ())), d.get("call_site")))
+            info = node.info
+            if isinstance(info, FitInfo):
+                f = info.features
+                out.append(ModelFit(node, info.estimator, f.rows, f.statistics, f.schema, f.lineage,
+                                    info.label_lineage, info.call))
         return out
 
     def fits_of(self, estimator: Estimator | None) -> list[ModelFit]:
@@ -84,24 +86,19 @@ class PlanFacts:
     def evaluations(self) -> list[Evaluation]:
         out = []
         for node in self.plan.nodes():
-            d = node.details
-            inputs = tuple(d.get("input_nodes", ()))
-            if node.operator is Operator.SCORE and d.get("cross_validation"):
-                out.append(Evaluation(node, "cross_validation", d.get("estimator"), d.get("rows"),
-                                      tuple(d.get("feature_stats", ())), d.get("features"), d.get("site"), inputs))
-            elif node.operator is Operator.SCORE and d.get("metric"):
+            info = node.info
+            if not isinstance(info, EvaluationInfo):
+                continue
+            if info.kind is EvaluationKind.METRIC:
                 for predict in self.plan.parents(node):
-                    if predict.operator is Operator.PREDICT:
-                        p = predict.details
-                        out.append(Evaluation(node, "metric", p.get("estimator"), p.get("rows"),
-                                              tuple(p.get("feature_stats", ())), p.get("features"), d.get("site"),
-                                              tuple(p.get("input_nodes", ()))))
-            elif node.operator is Operator.SCORE and isinstance(d.get("estimator"), Estimator):
-                out.append(Evaluation(node, "score", d["estimator"], d.get("rows"),
-                                      tuple(d.get("feature_stats", ())), d.get("features"), d.get("site"), inputs))
-            elif node.operator is Operator.PREDICT:
-                out.append(Evaluation(node, "predict", d.get("estimator"), d.get("rows"),
-                                      tuple(d.get("feature_stats", ())), d.get("features"), d.get("site"), inputs))
+                    p = predict.info
+                    if predict.operator is Operator.PREDICT and isinstance(p, EvaluationInfo):
+                        out.append(Evaluation(node, info.kind, p.estimator, p.features.rows, p.features.statistics,
+                                              p.features.schema, node.site, p.inputs))
+            elif info.kind is not EvaluationKind.SCORE or info.estimator is not None:
+                f = info.features
+                out.append(Evaluation(node, info.kind, info.estimator, f.rows, f.statistics, f.schema, node.site,
+                                      info.inputs))
         return out
 
     # -- rows ---------------------------------------------------------------------------
@@ -129,8 +126,14 @@ class PlanFacts:
 
     def in_cv_fold(self, origin: Origin) -> bool:
         """Rows picked by cross-validation fold indices (``X[test_idx]`` in a ``kf.split`` loop)."""
-        return any(self.plan.node(step).details.get("cross_validation") for step, _ in origin.path
+        return any(self._cross_validation_split(self.plan.node(step)) for step, _ in origin.path
                    if step in self.plan.graph)
+
+    @staticmethod
+    def _cross_validation_split(node: PlanNode) -> bool:
+        info = node.info
+        return (isinstance(info, SplitInfo) and info.cross_validation) or \
+            (isinstance(info, EvaluationInfo) and info.kind is EvaluationKind.CROSS_VALIDATION)
 
     def test_like(self, origin: Origin) -> bool:
         return any(side == "test" or (side == "rows" and self.split_like_selection(step))
@@ -153,12 +156,12 @@ class PlanFacts:
     def _split_like(self) -> set[int]:
         by_parent: dict[tuple[int, ...], list[PlanNode]] = {}
         for node in self.plan.nodes():
-            if node.operator is Operator.SELECTION and node.details.get("filter") in _SPLIT_LIKE_FILTERS:
+            if isinstance(node.info, SelectionInfo) and node.info.filter in _SPLIT_LIKE_FILTERS:
                 parents = tuple(p.id for p in self.plan.parents(node))
                 by_parent.setdefault(parents, []).append(node)
         result: set[int] = set()
         for siblings in by_parent.values():
-            spans = {n.details.get("site").node for n in siblings if n.details.get("site") is not None}
+            spans = {n.site.node for n in siblings if n.site is not None}
             if len(spans) > 1:   # two different selections of the same rows
                 result.update(n.id for n in siblings)
         return result
@@ -210,7 +213,7 @@ class PlanFacts:
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
     def node_span(self, node: PlanNode) -> Span | None:
-        return self.statement_span(node.details.get("site"))
+        return self.statement_span(node.site)
 
     @staticmethod
     def code(site: Site | None, limit: int = 60) -> str:
@@ -222,11 +225,10 @@ class PlanFacts:
     def name_of(self, nodes: Iterable[PlanNode], fallback: str = "the held-out rows") -> str:
         """The variable that held a value (``X_test``), else a snippet of code."""
         for node in nodes:
-            names = node.details.get("names")
-            if names:
-                return f"`{names[0]}`"
+            if node.names:
+                return f"`{node.names[0]}`"
         for node in nodes:
-            site = node.details.get("call_site") or node.details.get("site")
+            site = node.call_site
             if site is not None:
                 return f"`{self.code(site, 40)}`"
         return fallback
@@ -255,7 +257,7 @@ class PlanFacts:
         if isinstance(origin, Site):
             return origin
         if isinstance(origin, PlanNode):
-            return origin.details.get("call_site") or origin.details.get("site")
+            return origin.call_site
         return None
 
     def descendants(self, node: PlanNode) -> list[PlanNode]:

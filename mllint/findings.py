@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from .model import Span
+from .plan import Span
 
 
 class Severity(enum.Enum):

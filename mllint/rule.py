@@ -13,8 +13,8 @@ from typing import ClassVar, Iterable, Iterator
 
 from .facts import PlanFacts
 from .findings import Finding, Related, Severity
-from .interpreter.core import Site
-from .model import Span
+from .plan import Site
+from .plan import Span
 from .settings import Settings
 
 DOCS_URL = "https://github.com/mllint-plan/mllint/blob/main/docs/rules/{code}.md"

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
+from mllint.plan import EvaluationKind
 from mllint.rule import Rule, RuleContext
 
 
@@ -96,9 +97,9 @@ print(cross_val_score(make_pipeline(StandardScaler(), Ridge()), df.drop(columns=
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for evaluation in facts.evaluations:
-            if evaluation.kind == "predict":
+            if evaluation.kind is EvaluationKind.PREDICT:
                 continue
-            if evaluation.kind == "cross_validation":
+            if evaluation.kind is EvaluationKind.CROSS_VALIDATION:
                 fit, targets, how = None, list(evaluation.rows.origins) if evaluation.rows else [], "cross-validation"
             else:
                 fit = facts.fit_before(evaluation)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
-from mllint.model import Operator
+from mllint.plan import (ConcatInfo, EvaluationInfo, EvaluationKind, Operator, RowFilter, SelectionInfo,
+                         TransformInfo)
 from mllint.rule import Rule, RuleContext
 
 
@@ -73,7 +74,7 @@ print(model.score(X_train, y_train), model.score(X_test, y_test))
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for evaluation in facts.evaluations:
-            if evaluation.kind in ("cross_validation", "predict") or evaluation.rows is None:
+            if evaluation.kind in (EvaluationKind.CROSS_VALIDATION, EvaluationKind.PREDICT) or evaluation.rows is None:
                 continue
             fit = facts.fit_before(evaluation)
             if fit is None or fit.rows is None:
@@ -88,19 +89,19 @@ print(model.score(X_train, y_train), model.score(X_test, y_test))
             yield self.finding(ctx, facts.statement_span(fit.site), message,
                                [(evaluation.site, "scored on held-out rows that were in its training data")])
         for node in facts.plan.nodes():
-            duplicates = (node.details.get("duplicates_rows") or
-                          (node.operator is Operator.SELECTION and node.details.get("filter") == "resample"
-                           and node.details.get("replace")))
+            info = node.info
+            duplicates = ((isinstance(info, (ConcatInfo, TransformInfo)) and info.duplicates_rows) or
+                          (isinstance(info, SelectionInfo) and info.filter is RowFilter.RESAMPLE and info.replace))
             if not duplicates:
                 continue
             splits = [d for d in facts.descendants(node)
                       if d.operator is Operator.TRAIN_TEST_SPLIT or facts.split_like_selection(d.id)
-                      or (d.operator is Operator.SCORE and d.details.get("cross_validation"))]
+                      or (isinstance(d.info, EvaluationInfo) and d.info.kind is EvaluationKind.CROSS_VALIDATION)]
             if not splits:
                 continue
-            site = node.details.get("call_site") or node.details.get("site")
+            site = node.call_site
             message = (f"`{facts.code(site, 50)}` duplicates or synthesises rows before the split on "
-                       f"{facts.at(splits[0].details.get('site'))}: copies of the same rows land in both the "
+                       f"{facts.at(splits[0].site)}: copies of the same rows land in both the "
                        f"training and the test set; oversample the training split only")
             yield self.finding(ctx, facts.statement_span(site), message,
-                               [(splits[0].details.get("site"), "split after oversampling")])
+                               [(splits[0].site, "split after oversampling")])

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
+from mllint.plan import EvaluationKind
 from mllint.rule import Rule, RuleContext
 
 
@@ -88,7 +89,7 @@ print(best.score(X_test, y_test))
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
-        evaluations = [e for e in facts.evaluations if e.kind in ("score", "metric")]
+        evaluations = [e for e in facts.evaluations if e.kind in (EvaluationKind.SCORE, EvaluationKind.METRIC)]
         yield from self._compared_candidates(ctx, evaluations)
         for evaluation in evaluations:
             if not evaluation.in_loop:
@@ -113,7 +114,7 @@ print(best.score(X_test, y_test))
         facts = ctx.facts
         by_site: dict = {}
         for evaluation in evaluations:
-            site = evaluation.node.details.get("compared_at")
+            site = evaluation.node.compared_at
             fit = facts.fit_before(evaluation)
             if site is None or fit is None or evaluation.in_loop:
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
-from mllint.model import Operator
+from mllint.plan import SelectionInfo
 from mllint.rule import Rule, RuleContext
 
 
@@ -75,9 +75,9 @@ print(young["income"].mean())
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for node in facts.plan.nodes():
-            if node.operator is not Operator.SELECTION or not facts.feeds_a_model(node):
+            if not isinstance(node.info, SelectionInfo) or not facts.feeds_a_model(node):
                 continue
-            hits = ctx.settings.sensitive.select(node.details.get("reads", ()))
+            hits = ctx.settings.sensitive.select(node.info.reads or ())
             if not hits:
                 continue
             names = ", ".join(f"`{c}`" for c in hits)

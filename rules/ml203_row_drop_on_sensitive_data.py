@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
-from mllint.model import Operator
+from mllint.plan import JoinInfo, RowFilter, SelectionInfo
 from mllint.rule import Rule, RuleContext
 
-_ROW_DROPPING_FILTERS = frozenset({"mask", "query", "dropna", "drop_duplicates", "nlargest", "nsmallest", "drop"})
+_ROW_DROPPING_FILTERS = frozenset({RowFilter.MASK, RowFilter.QUERY, RowFilter.DROPNA, RowFilter.DROP_DUPLICATES,
+                                   RowFilter.NLARGEST, RowFilter.NSMALLEST, RowFilter.DROP})
 
 
 class RowDropOnSensitiveData(Rule):
@@ -61,14 +62,15 @@ DecisionTreeClassifier().fit(df[["loan_amount"]], df["approved"])
         for node in facts.plan.nodes():
             if not facts.feeds_a_model(node):
                 continue
-            if node.operator is Operator.SELECTION:
-                if node.details.get("filter") not in _ROW_DROPPING_FILTERS:
+            info = node.info
+            if isinstance(info, SelectionInfo):
+                if info.filter not in _ROW_DROPPING_FILTERS:
                     continue
-                if terms.select(node.details.get("reads", ())):
+                if terms.select(info.reads or ()):
                     continue   # ML201's business
                 inputs = [p.schema for p in facts.plan.parents(node) if p.schema is not None]
-            elif node.operator is Operator.JOIN:
-                if node.details.get("how", "inner") != "inner":
+            elif isinstance(info, JoinInfo):
+                if info.how != "inner":
                     continue
                 inputs = [p.schema for p in facts.plan.parents(node) if p.schema is not None]
             else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
+from mllint.plan import EvaluationKind
 from mllint.rule import Rule, RuleContext
 
 
@@ -62,7 +63,7 @@ print(reg.score(scaler.transform(X_test), y_test))
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for evaluation in facts.evaluations:
-            if evaluation.kind not in ("score", "predict") or evaluation.estimator is None:   # metrics: their predict
+            if evaluation.kind not in (EvaluationKind.SCORE, EvaluationKind.PREDICT) or evaluation.estimator is None:   # metrics: their predict
                 continue
             fit = facts.fit_before(evaluation)
             if fit is None or evaluation.rows is None:   # unknown evaluation features: nothing to compare
@@ -73,7 +74,7 @@ print(reg.score(scaler.transform(X_test), y_test))
             if not missing:
                 continue
             names = ", ".join(facts.estimator_name(s.estimator) for s in missing)
-            what = "scored" if evaluation.kind != "predict" else "applied"
+            what = "scored" if evaluation.kind is not EvaluationKind.PREDICT else "applied"
             message = (f"{facts.estimator_name(evaluation.estimator)} was trained on features transformed by "
                        f"{names}, but is {what} here on features that did not go through the fitted "
                        f"transformer: apply it with .transform() or use a Pipeline")

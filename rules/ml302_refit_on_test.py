@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
+from mllint.plan import EvaluationKind
 from mllint.rule import Rule, RuleContext
 
 
@@ -69,7 +70,7 @@ print(SVC().fit(scaler.transform(X_train), y_train).score(scaler.transform(X_tes
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for evaluation in facts.evaluations:
-            if evaluation.kind == "cross_validation":
+            if evaluation.kind is EvaluationKind.CROSS_VALIDATION:
                 continue
             fit = facts.fit_before(evaluation)
             held = facts.unseen(evaluation.rows, fit) if fit is not None else []

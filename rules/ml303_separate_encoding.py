@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
+from mllint.plan import EvaluationKind
 from mllint.rule import Rule, RuleContext
 
 
@@ -58,7 +59,7 @@ print(LogisticRegression().fit(X_train, y_train).score(X_test, y_test))
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for evaluation in facts.evaluations:
-            if evaluation.kind not in ("score", "predict"):   # a metric is reported at its predict
+            if evaluation.kind not in (EvaluationKind.SCORE, EvaluationKind.PREDICT):   # a metric is reported at its predict
                 continue
             fit = facts.fit_before(evaluation)
             if fit is None:

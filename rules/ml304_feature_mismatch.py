@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
+from mllint.plan import EvaluationKind
 from mllint.rule import Rule, RuleContext
 
 
@@ -55,7 +56,7 @@ future["units"] = gbr.predict(future[FEATURES])
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for evaluation in facts.evaluations:
-            if evaluation.kind not in ("score", "predict") or evaluation.features is None:
+            if evaluation.kind not in (EvaluationKind.SCORE, EvaluationKind.PREDICT) or evaluation.features is None:
                 continue
             fit = facts.fit_before(evaluation)
             if fit is None or fit.features is None or fit.features.open or evaluation.features.open:

@@ -15,7 +15,7 @@ from typing import Iterable
 from mllint import Config, analyze
 from mllint.analysis import Analysis
 from mllint.domains.values import Data, Estimator
-from mllint.model import Operator, Plan, PlanNode
+from mllint.plan import Operator, Plan, PlanNode
 
 O = Operator
 
@@ -43,12 +43,12 @@ def ops(plan: Plan) -> list[Operator]:
     return [n.operator for n in plan.nodes()]
 
 
-def one(plan: Plan, operator: Operator, description: str | None = ..., **details) -> PlanNode:
-    """The single node with this operator (and description / details, when given)."""
+def one(plan: Plan, operator: Operator, description: str | None = ..., **fields) -> PlanNode:
+    """The single node with this operator (and description / fields of its record, when given)."""
     found = [n for n in nodes_of(plan, operator)
              if (description is ... or n.description == description)
-             and all(n.details.get(k) == v for k, v in details.items())]
-    assert len(found) == 1, f"expected one {operator.name} {description!r} {details}, found " \
+             and all(getattr(n.info, k) == v for k, v in fields.items())]
+    assert len(found) == 1, f"expected one {operator.name} {description!r} {fields}, found " \
                             f"{[(n.id, n.description) for n in found]}\n{describe(plan)}"
     return found[0]
 

@@ -21,8 +21,8 @@ train, test = train_test_split(df)
     src = source_named(a.plan, "d.csv")
     train, test = data(a, "train"), data(a, "test")
     assert [n.operator for n in train.nodes] == [O.TRAIN_TEST_SPLIT]
-    assert train.nodes[0].details["side"] == "train" and train.nodes[0].description == "(Train Data)"
-    assert test.nodes[0].details["side"] == "test" and test.nodes[0].description == "(Test Data)"
+    assert train.nodes[0].info.side.value == "train" and train.nodes[0].description == "(Train Data)"
+    assert test.nodes[0].info.side.value == "test" and test.nodes[0].description == "(Test Data)"
     assert parent_ids(a.plan, train.nodes[0]) == [src.id]
     assert parent_ids(a.plan, test.nodes[0]) == [src.id]
     split_id = train.nodes[0].id
@@ -38,9 +38,9 @@ X_tr, X_te, y_tr, y_te = train_test_split(df[["x1", "x2"]], df["y"], test_size=0
 """)
     splits = nodes_of(a.plan, O.TRAIN_TEST_SPLIT)
     assert len(splits) == 4
-    assert [n.details["side"] for n in splits] == ["train", "test", "train", "test"]
+    assert [n.info.side.value for n in splits] == ["train", "test", "train", "test"]
     split_id = splits[0].id
-    assert {n.details["split_of"] for n in splits} == {split_id}
+    assert {n.info.split_of for n in splits} == {split_id}
     X_tr, X_te, y_tr, y_te = (data(a, n) for n in ("X_tr", "X_te", "y_tr", "y_te"))
     assert X_tr.kind == X_te.kind == "frame"
     assert y_tr.kind == y_te.kind == "series"
@@ -60,9 +60,9 @@ X_tr, X_te, y_tr, y_te, g_tr, g_te = train_test_split(df[["x"]], df["y"], df["g"
 """)
     assert len(nodes_of(a.plan, O.TRAIN_TEST_SPLIT)) == 6
     g_tr, g_te = data(a, "g_tr"), data(a, "g_te")
-    assert g_tr.name == "g" and g_tr.nodes[0].details["side"] == "train"
-    assert g_te.nodes[0].details["side"] == "test"
-    split_ids = {n.details["split_of"] for n in nodes_of(a.plan, O.TRAIN_TEST_SPLIT)}
+    assert g_tr.name == "g" and g_tr.nodes[0].info.side.value == "train"
+    assert g_te.nodes[0].info.side.value == "test"
+    split_ids = {n.info.split_of for n in nodes_of(a.plan, O.TRAIN_TEST_SPLIT)}
     assert len(split_ids) == 1   # one split of three arrays, not three splits
 
 
@@ -108,7 +108,7 @@ df["c"] = df["a"] * 2 + df["b"]
 """)
     modify = one(a.plan, O.PROJECTION_MODIFY)
     assert modify.description == "modifies ['c']"
-    assert modify.details["modifies"] == ["c"]
+    assert modify.info.modifies == ("c",)
     assert parent_ids(a.plan, modify) == [source_named(a.plan, "d.csv").id]
     df = data(a, "df")
     assert df.schema.names == ("a", "b", "c")
@@ -125,7 +125,7 @@ df.loc[df["age"] > 60, "flag"] = 1
 df.loc[df["age"] < 18, "minor"] = True
 """)
     first, second = nodes_of(a.plan, O.PROJECTION_MODIFY)
-    assert first.description == "modifies ['flag']" and first.details["reads"] == frozenset({"age"})
+    assert first.description == "modifies ['flag']" and first.info.reads == frozenset({"age"})
     assert second.description == "modifies ['minor']"
     assert parent_ids(a.plan, second) == [first.id]
     assert data(a, "df").schema.names == ("age", "flag", "minor")
@@ -240,7 +240,7 @@ m2 = m.head()
 """)
     head = one(a.plan, O.SELECTION, "head")
     assert sorted(p.description for p in a.plan.parents(head)) == ["c.json", "d.xlsx"]
-    assert {n.details["function"] for n in sources(a.plan)} == {"read_json", "read_excel"}
+    assert {n.info.function for n in sources(a.plan)} == {"read_json", "read_excel"}
 
 
 def test_try_except_joins_body_and_handler(tmp_path):
@@ -265,7 +265,7 @@ with open("x.csv") as fh:
     w2 = w.dropna()
 """)
     src = one(a.plan, O.DATA_SOURCE)
-    assert src.description is None and src.details["function"] == "read_csv"
+    assert src.description is None and src.info.function == "read_csv"
     assert a.env["fh"] is TOP
     assert parent_ids(a.plan, one(a.plan, O.SELECTION, "dropna")) == [src.id]
 
@@ -358,7 +358,7 @@ y = load("sub/y.csv")
 """)
     srcs = sources(a.plan)
     assert [s.description for s in srcs] == ["x.csv", "y.csv"]
-    assert [s.details["path"] for s in srcs] == ["x.csv", "sub/y.csv"]
+    assert [s.info.path for s in srcs] == ["x.csv", "sub/y.csv"]
     sels = nodes_of(a.plan, O.SELECTION)
     assert [parent_ids(a.plan, s) for s in sels] == [[srcs[0].id], [srcs[1].id]]
     assert node_ids(data(a, "x")) == [sels[0].id]
@@ -598,11 +598,11 @@ X = adults[FEATURES]
 y = adults[TARGET]
 """)
     src = one(a.plan, O.DATA_SOURCE)
-    assert src.description == "train.csv" and src.details["path"] == "data/train.csv"
+    assert src.description == "train.csv" and src.info.path == "data/train.csv"
     assert src.columns == ["age", "income", "label"]
     q = one(a.plan, O.SELECTION)
     assert q.description == "query: age > 18"
-    assert q.details["reads"] == frozenset({"age"})
+    assert q.info.reads == frozenset({"age"})
     assert one(a.plan, O.PROJECTION, "to ['age', 'income']") is not None
     assert data(a, "y").kind == "series" and data(a, "y").name == "label"
 
@@ -613,7 +613,7 @@ name = "x"
 df = pd.read_csv(f"{name}.csv")
 """)
     src = one(a.plan, O.DATA_SOURCE)
-    assert src.description is None and src.details["path"] is None
+    assert src.description is None and src.info.path is None
 
 
 def test_dict_constant_lookup(tmp_path):

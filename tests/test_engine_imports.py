@@ -24,7 +24,7 @@ df = {call}("data.csv")
 out = df.dropna()
 """)
     src = one(a.plan, O.DATA_SOURCE)
-    assert src.description == "data.csv" and src.details["function"] == "read_csv"
+    assert src.description == "data.csv" and src.info.function == "read_csv"
     assert a.plan.parents(one(a.plan, O.SELECTION, "dropna")) == [src]
 
 

@@ -34,7 +34,7 @@ def test_file_sources(tmp_path, call, function, description):
     a = run(tmp_path, PD + f"df = {call}\n")
     src = one(a.plan, O.DATA_SOURCE)
     assert src.description == description
-    assert src.details["function"] == function
+    assert src.info.function == function
     assert a.plan.parents(src) == []
     df = _frame(a, "df")
     assert df.nodes == (src,)
@@ -49,7 +49,7 @@ con = sqlite3.connect("db.sqlite")
 df = pd.read_sql("SELECT * FROM people", con)
 """)
     src = one(a.plan, O.DATA_SOURCE)
-    assert src.details["function"] == "read_sql"
+    assert src.info.function == "read_sql"
     assert _frame(a, "df").nodes == (src,)
     assert _frame(a, "df").schema.open
 
@@ -209,8 +209,8 @@ def _selection(tmp_path, expr: str):
 def test_mask_selections_record_reads(tmp_path, expr, description, reads):
     a, sel = _selection(tmp_path, expr)
     assert sel.description == description
-    assert sel.details["filter"] == "mask"
-    assert sel.details["reads"] == frozenset(reads)
+    assert sel.info.filter.value == "mask"
+    assert sel.info.reads == frozenset(reads)
 
 
 def test_mask_held_in_a_variable(tmp_path):
@@ -220,7 +220,7 @@ adult = df["age"] >= 18
 out = df[is_woman & adult]
 """)
     sel = one(a.plan, O.SELECTION)
-    assert sel.details["reads"] == frozenset({"sex", "age"})
+    assert sel.info.reads == frozenset({"sex", "age"})
     assert parent_ids(a.plan, sel) == [source_named(a.plan, "x.csv").id]
 
 
@@ -231,20 +231,20 @@ out = df[is_woman & adult]
 ])
 def test_query_reads_columns_not_literals(tmp_path, expr, description, reads):
     a, sel = _selection(tmp_path, expr)
-    assert sel.description == description and sel.details["filter"] == "query"
-    assert sel.details["reads"] == frozenset(reads)
+    assert sel.description == description and sel.info.filter.value == "query"
+    assert sel.info.reads == frozenset(reads)
 
 
 def test_loc_with_mask(tmp_path):
     a, sel = _selection(tmp_path, 'df.loc[df["age"] > 30]')
-    assert sel.details["reads"] == frozenset({"age"})
+    assert sel.info.reads == frozenset({"age"})
 
 
 def test_loc_with_mask_and_columns(tmp_path):
     a = run(tmp_path, SCHEMA + 'out = df.loc[df["sex"] == "M", ["age", "label"]]\n')
     sel = one(a.plan, O.SELECTION)
     proj = one(a.plan, O.PROJECTION, "to ['age', 'label']")
-    assert sel.details["reads"] == frozenset({"sex"})
+    assert sel.info.reads == frozenset({"sex"})
     assert parent_ids(a.plan, proj) == [sel.id]
     assert data(a, "out").schema.names == ("age", "label")
     assert data(a, "out").nodes == (proj,)
@@ -252,8 +252,8 @@ def test_loc_with_mask_and_columns(tmp_path):
 
 def test_iloc_slice(tmp_path):
     a, sel = _selection(tmp_path, "df.iloc[:100]")
-    assert sel.details["filter"] == "slice"
-    assert sel.details["slice"] == (None, 100, None)
+    assert sel.info.filter.value == "slice"
+    assert sel.info.bounds == (None, 100, None)
 
 
 @pytest.mark.parametrize("expr, description, reads", [
@@ -267,13 +267,13 @@ def test_iloc_slice(tmp_path):
 ])
 def test_row_filter_methods(tmp_path, expr, description, reads):
     a, sel = _selection(tmp_path, expr)
-    assert sel.description == description and sel.details["filter"] == description
-    assert sel.details["reads"] == frozenset(reads)
+    assert sel.description == description and sel.info.filter.value == description
+    assert sel.info.reads == frozenset(reads)
 
 
 def test_sample_with_replacement_is_recorded(tmp_path):
     a, sel = _selection(tmp_path, "df.sample(frac=2.0, replace=True)")
-    assert sel.details["replace"] is True
+    assert sel.info.replace is True
 
 
 # -- projections ----------------------------------------------------------------------------------
@@ -354,7 +354,7 @@ def test_merge_suffixes_and_lineage(tmp_path):
     join = one(a.plan, O.JOIN)
     sa, sb = source_named(a.plan, "a.csv"), source_named(a.plan, "b.csv")
     assert join.description == "on 'id' (left)"
-    assert join.details["how"] == "left"
+    assert join.info.how == "left"
     assert parent_ids(a.plan, join) == [sa.id, sb.id]
     j = data(a, "j")
     assert j.schema.names == ("id", "sex_x", "x", "sex_y", "y")
@@ -376,7 +376,7 @@ j3 = a.merge(b)
 
 def test_join_with_suffixes(tmp_path):
     a = run(tmp_path, TWO + 'j = a.join(b, lsuffix="_l", rsuffix="_r")\n')
-    assert one(a.plan, O.JOIN).details["how"] == "left"
+    assert one(a.plan, O.JOIN).info.how == "left"
     assert data(a, "j").schema.names == ("id_l", "sex_l", "x", "id_r", "sex_r", "y")
 
 
@@ -403,7 +403,7 @@ g2 = a.groupby("sex").agg(mean_x=("x", "mean"))
     n1, n2 = nodes_of(a.plan, O.GROUP_BY_AGG)
     sa = source_named(a.plan, "a.csv")
     assert n1.description == "Groupby 'sex', Aggregate: '({'x': 'mean'},)'"
-    assert n1.columns == ["sex", "x"] and n1.details["keys"] == ["sex"]
+    assert n1.columns == ["sex", "x"] and n1.info.keys == ("sex",)
     assert parent_ids(a.plan, n1) == parent_ids(a.plan, n2) == [sa.id]
     assert data(a, "g1").schema.names == ("sex", "x")
     assert data(a, "g2").schema.names == ("sex", "mean_x")
@@ -416,7 +416,7 @@ g2 = a.groupby("sex").agg(mean_x=("x", "mean"))
 def test_groupby_column_statistic(tmp_path):
     a = run(tmp_path, TWO + 'g = a.groupby("sex")["x"].mean()\n')
     node = one(a.plan, O.GROUP_BY_AGG)
-    assert node.details["keys"] == ["sex"] and node.columns == ["sex", "x"]
+    assert node.info.keys == ("sex",) and node.columns == ["sex", "x"]
 
 
 def test_groupby_transform_is_a_row_statistic_without_node(tmp_path):
@@ -438,7 +438,7 @@ only = pd.get_dummies(df["sex"], prefix="s")
     assert all(n.startswith("race_") for n in names_with_lineage(enc, "race"))
     assert "age" in enc.names and "label" in enc.names
     assert enc.open   # the categories are data: more columns may exist
-    node = one(a.plan, O.PROJECTION_MODIFY, "get_dummies", encoded=["sex", "race"])
+    node = one(a.plan, O.PROJECTION_MODIFY, "get_dummies", encoded=("sex", "race"))
     assert parent_ids(a.plan, node) == [source_named(a.plan, "x.csv").id]
     only = data(a, "only").schema
     assert names_with_lineage(only, "sex") and all(n.startswith("s_") for n in names_with_lineage(only, "sex"))

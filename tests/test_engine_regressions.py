@@ -78,7 +78,7 @@ pipe.fit(X_train, y_train)
 """)
     sm = one(a.plan, O.TRANSFORMER)
     assert sm.description == "SMOTE: fit_resample"        # today: "SMOTE: fit_transform"
-    assert sm.details["phase"] == "fit_resample"
+    assert sm.info.phase.value == "fit_resample"
     labels = one(a.plan, O.TRAIN_LABELS)
     assert parent_ids(a.plan, labels) == [sm.id]          # today: the y_train split node (bypasses SMOTE)
 
@@ -139,8 +139,8 @@ top = df.nlargest(10, "age")
 low = df.nsmallest(10, columns=["income"])
 """)
     first, second = nodes_of(a.plan, O.SELECTION)
-    assert first.details["reads"] == frozenset({"age"})   # today: frozenset()
-    assert second.details["reads"] == frozenset({"income"})
+    assert first.info.reads == frozenset({"age"})   # today: frozenset()
+    assert second.info.reads == frozenset({"income"})
 
 
 # 11. get_dummies without columns= encodes only object/category columns; with unknown dtypes
@@ -186,7 +186,7 @@ g = df.groupby("sex")["age"].mean()
 def test_read_sql_query_is_not_a_path(tmp_path):
     a = run(tmp_path, PD + 'df = pd.read_sql("SELECT a/b AS r FROM t", None)\n')
     src = one(a.plan, O.DATA_SOURCE)
-    assert src.details.get("path") is None                 # today: the SQL text
+    assert src.info.path is None                 # today: the SQL text
     assert src.description != "b AS r FROM t"              # today: split on '/'
 
 

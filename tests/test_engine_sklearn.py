@@ -1,6 +1,7 @@
 """scikit-learn / imbalanced-learn: estimator graphs, fit/transform expansion, scores, provenance."""
 from __future__ import annotations
 
+from mllint.plan import EvaluationKind
 from mllint.domains.values import Estimator, Statistic
 
 from helpers import (O, data, estimator, nodes_of, one, origin_set, parent_ids, parent_ops, run,
@@ -27,7 +28,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, y)
 def _split(a):
     """(train X node, test X node, train y node, test y node, split id)."""
     x_tr, x_te, y_tr, y_te = nodes_of(a.plan, O.TRAIN_TEST_SPLIT)[:4]
-    return x_tr, x_te, y_tr, y_te, x_tr.details["split_of"]
+    return x_tr, x_te, y_tr, y_te, x_tr.info.split_of
 
 
 def _src(a):
@@ -63,7 +64,7 @@ pred = clf.predict(X_test)
     assert isinstance(a.env["acc"], Statistic)
 
     predict = one(a.plan, O.PREDICT)
-    assert predict.description == "Decision Tree: predict" and predict.details["method"] == "predict"
+    assert predict.description == "Decision Tree: predict" and predict.info.method == "predict"
     assert parent_ids(a.plan, predict) == [x_te.id, fit.id]
     assert origin_set(data(a, "pred")) == {(_src(a).id, ((split, "test"),))}
 
@@ -72,8 +73,8 @@ pred = clf.predict(X_test)
     assert [origin_set(prov) for prov, _ in clf.fits] == [{(_src(a).id, ((split, "train"),))}]
     assert clf.fits[0][1] is fit
     assert clf.fit_schema.names == ("age", "income", "sex")
-    assert fit.details["features"].names == ("age", "income", "sex")
-    assert fit.details["label_lineage"] == frozenset({"label"})
+    assert fit.info.features.schema.names == ("age", "income", "sex")
+    assert fit.info.label_lineage == frozenset({"label"})
 
 
 def test_fit_returns_the_estimator(tmp_path):
@@ -99,8 +100,8 @@ Xte = sc.transform(X_test)
     tr_t = one(a.plan, O.TRANSFORMER, "Standard Scaler: transform")
     assert parent_ids(a.plan, fit_t) == [x_tr.id]
     assert parent_ids(a.plan, tr_t) == [x_te.id]
-    assert fit_t.details["phase"] == "fit_transform" and tr_t.details["phase"] == "transform"
-    assert fit_t.details["learns"] is True
+    assert fit_t.info.phase.value == "fit_transform" and tr_t.info.phase.value == "transform"
+    assert fit_t.info.learns is True
     Xtr, Xte = data(a, "Xtr"), data(a, "Xte")
     assert Xtr.kind == Xte.kind == "array"
     assert origin_set(Xte) == {(_src(a).id, ((split, "test"),))}
@@ -124,7 +125,7 @@ imp.fit(X_train)
 Z = imp.transform(X_test)
 """)
     fit_node = one(a.plan, O.TRANSFORMER, "Simple Imputer: fit")
-    assert fit_node.details["phase"] == "fit"
+    assert fit_node.info.phase.value == "fit"
     transform = one(a.plan, O.TRANSFORMER, "Simple Imputer: transform")
     assert parent_ids(a.plan, transform) == [_split(a)[1].id]
 
@@ -160,7 +161,7 @@ pred = pipe.predict(X_test)
     assert [n.description for n in num_tr].count("Standard Scaler: transform") == 2
     assert [n.description for n in num_tr].count("One-Hot Encoder: transform") == 2
     for node in num_tr:
-        if node.details["phase"] == "transform":
+        if node.info.phase.value == "transform":
             assert parent_ids(a.plan, a.plan.parents(node)[0]) == [x_te.id]
     test_data = one(a.plan, O.TEST_DATA)
     assert parent_ops(a.plan, test_data) == [O.CONCATENATION]
@@ -296,7 +297,7 @@ model = LogisticRegression().fit(X_fit, y_fit)
     src = _src(a)
     outer = _split(a)[4]
     inner_nodes = nodes_of(a.plan, O.TRAIN_TEST_SPLIT)[4:]
-    inner = inner_nodes[0].details["split_of"]
+    inner = inner_nodes[0].info.split_of
     assert inner != outer
     assert parent_ids(a.plan, inner_nodes[0]) == [_split(a)[0].id]
     assert origin_set(data(a, "X_fit")) == {(src.id, ((outer, "train"), (inner, "train")))}
@@ -343,12 +344,12 @@ scores = cross_val_score(make_pipeline(StandardScaler(), LogisticRegression()), 
 """)
     score = one(a.plan, O.SCORE)
     assert score.description == "cross_val_score"
-    assert score.details["cross_validation"] is True
+    assert score.info.kind is EvaluationKind.CROSS_VALIDATION
     assert [p.description for p in a.plan.parents(score)] == ["to ['age', 'income', 'sex']", "to ['label']"]
-    assert origin_set(score.details["evaluated"]) == {(_src(a).id, ())}
+    assert origin_set(score.info.features.rows) == {(_src(a).id, ())}
     assert isinstance(a.env["scores"], Statistic)
-    assert isinstance(score.details["estimator"], Estimator)
-    assert score.details["estimator"].class_name == "Pipeline"
+    assert isinstance(score.info.estimator, Estimator)
+    assert score.info.estimator.class_name == "Pipeline"
     assert nodes_of(a.plan, O.ESTIMATOR) == []          # clones are fit, not this object
 
 
@@ -358,7 +359,7 @@ from sklearn.model_selection import cross_validate
 res = cross_validate(LogisticRegression(), X_train, y_train)
 """)
     score = one(a.plan, O.SCORE, "cross_validate")
-    assert origin_set(score.details["evaluated"]) == {(_src(a).id, ((_split(a)[4], "train"),))}
+    assert origin_set(score.info.features.rows) == {(_src(a).id, ((_split(a)[4], "train"),))}
 
 
 def test_grid_search_fit_score_predict(tmp_path):
@@ -377,9 +378,9 @@ best = gs.best_estimator_
     assert fit.id in parent_ids(a.plan, score)
     # the search also scores its candidates by an internal cross-validation over the train rows
     cv = one(a.plan, O.SCORE, "GridSearchCV (internal cross-validation)")
-    assert cv.details["cross_validation"] is True
+    assert cv.info.kind is EvaluationKind.CROSS_VALIDATION
     assert parent_ids(a.plan, cv) == [x_tr.id, y_tr.id]
-    assert origin_set(cv.details["evaluated"]) == {(_src(a).id, ((split, "train"),))}
+    assert origin_set(cv.info.features.rows) == {(_src(a).id, ((split, "train"),))}
     sc_tr = one(a.plan, O.TRANSFORMER, "Standard Scaler: transform")
     assert parent_ids(a.plan, sc_tr) == [x_te.id]
     gs = estimator(a, "gs")
@@ -412,7 +413,7 @@ clf = LogisticRegression().fit(X_res, y_res)
 """)
     x_tr, _, y_tr, _, split = _split(a)
     node = one(a.plan, O.TRANSFORMER, "SMOTE: fit_resample")
-    assert node.details["phase"] == "fit_resample" and node.details["resampler"] is True
+    assert node.info.phase.value == "fit_resample" and node.info.resampler is True
     assert parent_ids(a.plan, node) == [x_tr.id, y_tr.id]
     X_res, y_res = data(a, "X_res"), data(a, "y_res")
     assert X_res.nodes == (node,) and y_res.nodes == (node,)
@@ -456,6 +457,6 @@ clf = LogisticRegression().fit(X_train, y_train)
 acc = accuracy_score(y_test, clf.predict(X_test))
 """)
     metric = one(a.plan, O.SCORE, "accuracy_score")
-    assert metric.details["metric"] is True
+    assert metric.info.kind is EvaluationKind.METRIC
     assert parent_ids(a.plan, metric) == [_split(a)[3].id, one(a.plan, O.PREDICT).id]
-    assert origin_set(metric.details["evaluated"]) == {(_src(a).id, ((_split(a)[4], "test"),))}
+    assert origin_set(metric.info.truth) == {(_src(a).id, ((_split(a)[4], "test"),))}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import libcst as cst
 
     from ..knowledge.sklearn_api import EstimatorInfo
-    from ..model import PlanNode
+    from ..plan import PlanNode
 
 
 class Value:

@@ -8,7 +8,7 @@ each API name comes from the tables in ``mllint.knowledge``.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 import libcst as cst
 
@@ -17,7 +17,7 @@ from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, Fold
 from ..domains.bounds import MAX_ITEMS
 from ..domains.provenance import Provenance
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
-from ..model import Operator, PlanNode
+from ..plan import NodeInfo, Operator, PlanNode, Site, View
 from .data_ops import const_strings, lineage_of, parents_of, stats_of
 from .folding import const_or_top, fold_binary, fold_call, fold_compare, fold_str_method, fold_unary
 from .pandas_calls import PandasCalls
@@ -27,21 +27,24 @@ if TYPE_CHECKING:  # pragma: no cover
     from .core import Interpreter
     from .scope import Scope
 
+_INHERIT: Any = object()   # emit(prov=...) default: the union of the data parents' rows
+
+
 class CallEvaluator(PandasCalls, SklearnCalls):
     def __init__(self, interpreter: "Interpreter") -> None:
         self.it = interpreter
 
     # -- plan helpers ------------------------------------------------------------
-    def emit(self, op: Operator, description: str | None, parents: list, node: cst.CSTNode | None, *,
-             mlinspect: bool = True, site=None, **details: Any):
-        details["mlinspect"] = mlinspect
-        schema = details.pop("schema", None)
-        prov = details.pop("prov", _INHERIT)
+    def emit(self, op: Operator, description: str | None, parents: list, node: cst.CSTNode | None,
+             info: NodeInfo | None = None, *, visible: bool = True, columns: Sequence[str] | None = None,
+             site: Site | None = None, schema=None, prov=_INHERIT) -> PlanNode:
+        """A plan node with its typed record; rows inherited from the data parents unless given."""
         if prov is _INHERIT:
             prov = _inherited_provenance(parents)
+        view = View(visible, tuple(columns) if columns is not None else None)
         created = self.it.emit(op, description, parents, site if site is not None else
                                (self.it.site(node) if node is not None else None), schema=schema, prov=prov,
-                               details=details)
+                               info=info, view=view)
         if op is Operator.DATA_SOURCE and created.provenance is None:
             created.provenance = Provenance.of_source(created.id)
         return created
@@ -50,7 +53,7 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         """An operation we do not model on data: keep the edges, widen the value."""
         parents = parents_of(*inputs)
         if parents:
-            self.emit(Operator.UNKNOWN, description, parents, node, mlinspect=False)
+            self.emit(Operator.UNKNOWN, description, parents, node, visible=False)
         return TOP
 
     # -- attributes ----------------------------------------------------------------
@@ -354,7 +357,8 @@ class CallEvaluator(PandasCalls, SklearnCalls):
             return
         site = self.it.site(node)
         for score in scores:
-            score.origin.details.setdefault("compared_at", site)
+            if score.origin.compared_at is None:
+                score.origin.compared_at = site
 
     def compare(self, left: Value, op: str, right: Value, node: cst.CSTNode | None = None) -> Value:
         if isinstance(left, Statistic) and isinstance(right, Statistic) and node is not None:
@@ -393,7 +397,6 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         return None
 
 
-_INHERIT = object()
 
 
 def _inherited_provenance(parents: list):

@@ -15,14 +15,13 @@ only to give each plan node a cheap, lazily computed position.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import Any, Sequence
 
 import libcst as cst
 
 from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Ref, Seq,
                               TooLarge, UserFunction, Value, join)
-from ..model import Operator, Plan, PlanNode, Span
+from ..plan import NodeInfo, Operator, Plan, PlanNode, Site, Span, View
 from ..data_headers import DataReads
 from ..positions import PositionIndex
 from .budget import Budget, BudgetExceeded
@@ -33,15 +32,6 @@ from .scope import Scope, join_vars
 MAX_CALL_DEPTH = 3          # context depth for user functions
 MAX_UNROLL = 16             # loops over known sequences run per element while the nest's product stays below
 MAX_COMPREHENSION = 256
-
-
-@dataclass(slots=True)
-class Site:
-    """Where an operation happens: a CST node inside an aligned statement."""
-
-    node: cst.CSTNode
-    stmt: cst.CSTNode
-    ast_stmt: ast.stmt | None
 
 
 class _Return(Exception):
@@ -111,7 +101,8 @@ class Interpreter:
         return self.positions.span(site.node, site.stmt, site.ast_stmt)
 
     def emit(self, operator: Operator, description: str | None, parents: Sequence[PlanNode | None],
-             site: Site | None, *, schema=None, prov=None, details: dict | None = None) -> PlanNode:
+             site: Site | None, *, schema=None, prov=None, info: NodeInfo | None = None,
+             view: View | None = None) -> PlanNode:
         positions, stmt_site = self.positions, site
 
         def thunk() -> Span | None:
@@ -122,12 +113,9 @@ class Interpreter:
         # a plan node costs its schema: transfer functions copy and scan the columns it carries
         self.budget.tick(4 + (len(schema.columns) >> 5 if schema is not None else 0))
         in_loop = self.loop_depth > 0
-        node_details = details or {}
-        if site is not None:
-            node_details.setdefault("site", site)
         return self.plan.add(
-            lambda node_id: PlanNode(node_id, operator, description, schema, prov, node_details, in_loop,
-                                     None, thunk),
+            lambda node_id: PlanNode(node_id, operator, description, schema, prov, info, site, view, in_loop,
+                                     _span_thunk=thunk),
             [p for p in parents if p is not None])
 
     # -- statements -----------------------------------------------------------
@@ -692,7 +680,7 @@ class Interpreter:
 def _remember_name(value: Value, name: str) -> None:
     """Findings name variables: remember which names held a data value or an estimator."""
     if isinstance(value, Data) and value.nodes:
-        names = value.nodes[-1].details.setdefault("names", [])
+        names = value.nodes[-1].names
         if name not in names:
             names.append(name)
     elif isinstance(value, Estimator) and name not in value.names:

@@ -23,7 +23,8 @@ from ..domains.values import (TOP, Accessor, Const, Data, DictV, FoldIndex, Grou
 from ..knowledge.pandas_stubs import ResultKind, has_inplace, result_kinds
 from ..knowledge.pandas_ops import (FRAME_METHODS, GROUPBY_AGGREGATIONS, NUMPY_FUNCTIONS, PANDAS_FUNCTIONS,
                                     SERIES_METHODS)
-from ..model import Operator
+from ..plan import (ConcatInfo, EvaluationInfo, EvaluationKind, GroupByInfo, JoinInfo, ModifyInfo, Operator,
+                    ProjectionInfo, RowFilter, SelectionInfo, SourceInfo, UnknownInfo)
 from ..positions import code_of
 from .data_ops import (arg, const_str, const_strings, is_true, lineage_of, parents_of, python_value,
                        series_of, stats_of)
@@ -50,7 +51,8 @@ class PandasCalls:
         if attr in ("loc", "iloc", "str", "dt", "cat"):
             return Accessor(data, attr)
         if attr == "index":   # df.drop(df[df.age < 18].index): the rows a selection picked
-            reads = frozenset().union(*(n.details.get("reads", frozenset()) for n in data.nodes))
+            reads = frozenset().union(*(n.info.reads or frozenset() for n in data.nodes
+                                        if isinstance(n.info, (SelectionInfo, ModifyInfo))))
             return Data("array", data.nodes, UNKNOWN_SCHEMA, data.prov, None, reads, False, ())
         if attr == "T":
             return Data(data.kind, data.nodes, UNKNOWN_SCHEMA, None, None, lineage_of(data), False, data.stats)
@@ -78,7 +80,7 @@ class PandasCalls:
         if not missing or len(sources) != 1:
             return
         source = self.it.plan.node(next(iter(sources)))
-        key = source.details.get("source_key")
+        key = source.info.source_key if isinstance(source.info, SourceInfo) else None
         if key is not None:
             self.it.discovered.setdefault(key, set()).update(missing)
 
@@ -129,8 +131,9 @@ class PandasCalls:
             for column in sorted(self.it.known_columns.get(source_key, ())):
                 if schema.get(column) is None:
                     schema = schema.with_column(column, frozenset((column,)))
-        node_ = self.emit(Operator.DATA_SOURCE, description, [], node, mlinspect=(name == "read_csv"),
-                          function=name, path=path, schema=schema, source_key=source_key)
+        node_ = self.emit(Operator.DATA_SOURCE, description, [], node,
+                          SourceInfo(function=name, path=path, source_key=source_key),
+                          visible=(name == "read_csv"), schema=schema)
         node_.schema = schema
         return Data("frame", (node_,), schema, Provenance.of_source(node_.id))
 
@@ -206,8 +209,8 @@ class PandasCalls:
             a.prov is not None and b.prov is not None and a.prov.covers_any(b.prov)
             for i, a in enumerate(parts) for b in parts[i + 1:])
         node_ = self.emit(Operator.CONCATENATION, "concat (columns)" if by_columns else "concat", parents_of(*parts),
-                          node, mlinspect=False, schema=schema, duplicates_rows=duplicates,
-                          call_site=self.it.site(node))
+                          node, ConcatInfo(duplicates_rows=bool(duplicates), call=self.it.site(node)),
+                          visible=False, schema=schema)
         return Data("frame", (node_,), schema, prov, None, frozenset().union(*(lineage_of(p) for p in parts)),
                     False, stats_of(*parts))
 
@@ -234,8 +237,9 @@ class PandasCalls:
             else:
                 out.append(column)
         result = Schema(tuple(out), open_)
-        node_ = self.emit(Operator.PROJECTION_MODIFY, "get_dummies", parents_of(data), node, mlinspect=False,
-                          encoded=encoded, schema=result, get_dummies=True)
+        node_ = self.emit(Operator.PROJECTION_MODIFY, "get_dummies", parents_of(data), node,
+                          ModifyInfo(get_dummies=True, encoded=tuple(encoded) if encoded is not None else None),
+                          visible=False, schema=result)
         marker = Statistic("get_dummies", data.prov, lineage_of(data), node_, None, False)
         return Data("frame", (node_,), result, data.prov, None, lineage_of(data), False, data.stats + (marker,))
 
@@ -261,7 +265,7 @@ class PandasCalls:
                 if effect == "concat":
                     for part in parts[1:]:
                         prov = prov.union(part.prov) if prov is not None else None
-                node_ = self.emit(Operator.CONCATENATION, f"numpy.{name}", parents_of(*parts), node, mlinspect=False)
+                node_ = self.emit(Operator.CONCATENATION, f"numpy.{name}", parents_of(*parts), node, visible=False)
                 return Data("array", (node_,), UNKNOWN_SCHEMA, prov, None,
                             frozenset().union(*(lineage_of(p) for p in parts)), False, stats_of(*parts))
             return self.unknown(f"numpy.{name}", parts or args, node)
@@ -274,7 +278,7 @@ class PandasCalls:
         if effect == "source":
             path = const_str(first or TOP)
             node_ = self.emit(Operator.DATA_SOURCE, path.replace("\\", "/").split("/")[-1] if path else name, [],
-                              node, mlinspect=False, function=name, path=path)
+                              node, SourceInfo(function=name, path=path), visible=False)
             return Data("array", (node_,), UNKNOWN_SCHEMA, Provenance.of_source(node_.id))
         if effect == "random_array":   # random numbers: a mask made of them selects rows (a manual split)
             return Data("array", (), UNKNOWN_SCHEMA, None)
@@ -326,7 +330,7 @@ class PandasCalls:
         owner = {"frame": "DataFrame", "series": "Series"}.get(data.kind)
         kinds = result_kinds(owner, name) if owner is not None else None
         unknown_node = self.emit(Operator.UNKNOWN, f".{name}()", parents_of(data, *args, *kwargs.values()), node,
-                                 mlinspect=False, method=name, prov=None)
+                                 UnknownInfo(method=name), visible=False, prov=None)
         if kinds is not None and len(kinds) == 1:
             (kind,) = kinds
             if kind is ResultKind.NONE or (is_true(kwargs.get("inplace")) and has_inplace(owner, name)):
@@ -365,8 +369,8 @@ class PandasCalls:
             reads = data.schema.lineage_of(ordered_by) if ordered_by is not None else frozenset()
         dropped = arg(args, kwargs, 0, "labels") or kwargs.get("index") if name == "drop" else None
         node_ = self.emit(Operator.SELECTION, name, parents_of(data, dropped), node,
-                          mlinspect=(name == "dropna" and data.kind == "frame" and self._mlinspect_ok(kwargs)),
-                          reads=reads, filter=name, replace=is_true(kwargs.get("replace")),
+                          SelectionInfo(filter=RowFilter(name), reads=reads, replace=is_true(kwargs.get("replace"))),
+                          visible=(name == "dropna" and data.kind == "frame" and self._mlinspect_ok(kwargs)),
                           schema=data.schema)
         return self._narrowed(data, node_)
 
@@ -380,7 +384,7 @@ class PandasCalls:
             reads = data.schema.lineage_of(w for w in known if w in data.schema.names or w in words)
             reads = frozenset(r for r in reads if r in data.schema.lineage or data.schema.open)
         node_ = self.emit(Operator.SELECTION, f"query: {expression}" if expression else "query", parents_of(data),
-                          node, mlinspect=False, reads=reads, filter="query", schema=data.schema)
+                          node, SelectionInfo(filter=RowFilter.QUERY, reads=reads), visible=False, schema=data.schema)
         return self._narrowed(data, node_)
 
     def _pd_replace(self, data, name, args, kwargs, node) -> Value:
@@ -389,7 +393,7 @@ class PandasCalls:
             mlinspect = self._mlinspect_ok(kwargs)
         else:
             description, mlinspect = "replace", False
-        node_ = self.emit(Operator.PROJECTION_MODIFY, description, parents_of(data), node, mlinspect=mlinspect,
+        node_ = self.emit(Operator.PROJECTION_MODIFY, description, parents_of(data), node, visible=mlinspect,
                           schema=data.schema)
         return self._derived(data, node_)
 
@@ -399,12 +403,12 @@ class PandasCalls:
             data.stats + stats_of(*value.values)
         if data.kind == "series":
             return Data("series", data.nodes, data.schema, data.prov, data.name, data.reads, False, stats)
-        node_ = self.emit(Operator.PROJECTION_MODIFY, "fillna", parents_of(data), node, mlinspect=False,
-                          schema=data.schema, statistics=stats_of(value) if not isinstance(value, DictV) else stats_of(*value.values))
+        node_ = self.emit(Operator.PROJECTION_MODIFY, "fillna", parents_of(data), node, visible=False,
+                          schema=data.schema)
         return self._derived(data, node_, stats=stats)
 
     def _pd_modify_values(self, data, name, args, kwargs, node) -> Value:
-        node_ = self.emit(Operator.PROJECTION_MODIFY, name, parents_of(data), node, mlinspect=False,
+        node_ = self.emit(Operator.PROJECTION_MODIFY, name, parents_of(data), node, visible=False,
                           schema=data.schema)
         return self._derived(data, node_, stats=data.stats + stats_of(*args, *kwargs.values()))
 
@@ -433,7 +437,8 @@ class PandasCalls:
         names = const_strings(kwargs.get("columns", arg(args, kwargs, 0, "labels") or TOP))
         schema = data.schema.without(names) if names is not None else data.schema.widened()
         node_ = self.emit(Operator.PROJECTION, f"drop {names}" if names is not None else "drop", parents_of(data),
-                          node, mlinspect=False, dropped=names, schema=schema)
+                          node, ProjectionInfo(dropped=tuple(names) if names is not None else None), visible=False,
+                          schema=schema)
         return self._derived(data, node_, schema)
 
     def _pd_rename(self, data, name, args, kwargs, node) -> Value:
@@ -448,7 +453,7 @@ class PandasCalls:
             schema = Schema((), True) if not isinstance(mapping, DictV) else data.schema
         else:
             return data
-        node_ = self.emit(Operator.PROJECTION_MODIFY, "rename", parents_of(data), node, mlinspect=False,
+        node_ = self.emit(Operator.PROJECTION_MODIFY, "rename", parents_of(data), node, visible=False,
                           schema=schema)
         return self._derived(data, node_, schema)
 
@@ -462,7 +467,7 @@ class PandasCalls:
             schema = schema.with_column(column, lineage)
             stats = stats + stats_of(value)
         node_ = self.emit(Operator.PROJECTION_MODIFY, f"assign {list(kwargs)}", parents_of(data), node,
-                          mlinspect=False, modifies=list(kwargs), schema=schema)
+                          ModifyInfo(modifies=tuple(kwargs)), visible=False, schema=schema)
         return self._derived(data, node_, schema, stats=stats)
 
     def _pd_pop(self, data, name, args, kwargs, node) -> Value:
@@ -531,8 +536,8 @@ class PandasCalls:
             return self.unknown(".join()", [data, right or TOP], node)
         suffixes = (const_str(kwargs.get("lsuffix", TOP)) or "", const_str(kwargs.get("rsuffix", TOP)) or "")
         schema = merge_schemas(data.schema, right.schema, [], [], suffixes)
-        node_ = self.emit(Operator.JOIN, "join", parents_of(data, right), node, mlinspect=False,
-                          how=const_str(kwargs.get("how", TOP)) or "left", schema=schema)
+        node_ = self.emit(Operator.JOIN, "join", parents_of(data, right), node,
+                          JoinInfo(how=const_str(kwargs.get("how", TOP)) or "left"), visible=False, schema=schema)
         return Data("frame", (node_,), schema, data.prov.union(right.prov) if data.prov else None, None,
                     lineage_of(data) | lineage_of(right), False, data.stats + right.stats)
 
@@ -556,8 +561,8 @@ class PandasCalls:
         how = const_str(kwargs.get("how", TOP))
         description = _merge_description(kwargs)
         node_ = self.emit(Operator.JOIN, description, parents_of(left, right), node,
-                          mlinspect=mlinspect and description is not None, how=how or "inner",
-                          keys=(left_keys, right_keys), schema=schema)
+                          JoinInfo(how=how or "inner", keys=(left_keys, right_keys)),
+                          visible=mlinspect and description is not None, schema=schema)
         prov = left.prov.union(right.prov) if left.prov is not None else None
         return Data("frame", (node_,), schema, prov, None, lineage_of(left) | lineage_of(right), False,
                     _lookup_stats(left.stats, right.prov) + _lookup_stats(right.stats, left.prov))
@@ -609,8 +614,8 @@ class PandasCalls:
                               [Column(str(n), out_lineage.get(str(n), lineage)) for n in out_names]),
                         data.schema.open or not all(isinstance(n, str) for n in out_names))
         mlinspect = name == "agg" and group.selected is None
-        node_ = self.emit(Operator.GROUP_BY_AGG, description, parents_of(data), node, mlinspect=mlinspect,
-                          columns=columns, keys=list(keys), schema=schema)
+        node_ = self.emit(Operator.GROUP_BY_AGG, description, parents_of(data), node, GroupByInfo(keys=tuple(keys)),
+                          visible=mlinspect, columns=columns, schema=schema)
         stat = Statistic(f"group {name}", data.prov, lineage, self.it.site(node))
         # aggregated rows summarise all input rows: downstream values carry that statistic
         return Data("frame", (node_,), schema, data.prov, None, lineage, False, data.stats + (stat,))
@@ -639,7 +644,7 @@ class PandasCalls:
             names = const_strings(cols) if accessor.kind == "loc" else None
             if names is not None:
                 single = isinstance(cols, Const)
-                node_ = self.emit(Operator.PROJECTION, f"to {names}", parents_of(result), node, mlinspect=False,
+                node_ = self.emit(Operator.PROJECTION, f"to {names}", parents_of(result), node, visible=False,
                                   columns=names)
                 if single:
                     return series_of(result, names[0], (node_,))
@@ -662,8 +667,9 @@ class PandasCalls:
             schema = schema.with_column(column, lineage_of(value) | (
                 data.schema.get(column).lineage if data.schema.get(column) else frozenset()))
         reads = lineage_of(keys[0]) if keys and isinstance(keys[0], Data) else frozenset()
-        node_ = self.emit(Operator.PROJECTION_MODIFY, f"modifies {cols}", parents_of(data), None, mlinspect=False,
-                          site=self.it.site(self.it.stmt), modifies=cols, reads=reads, schema=schema)
+        node_ = self.emit(Operator.PROJECTION_MODIFY, f"modifies {cols}", parents_of(data), None,
+                          ModifyInfo(modifies=tuple(cols), reads=reads), visible=False,
+                          site=self.it.site(self.it.stmt), schema=schema)
         return self._derived(data, node_, schema, stats=data.stats + stats_of(value))
 
     # -- subscripts on data ----------------------------------------------------------------------
@@ -705,13 +711,13 @@ class PandasCalls:
         if isinstance(key, Seq) and key.kind == "slice":
             bounds = tuple(python_value(b) for b in key.items)
             node_ = self.emit(Operator.SELECTION, description or f"slice {_slice_text(bounds)}", parents_of(data),
-                              node, mlinspect=False, filter="slice", slice=bounds, schema=data.schema)
+                              node, SelectionInfo(filter=RowFilter.SLICE, bounds=bounds), visible=False,
+                              schema=data.schema)
             return self._narrowed(data, node_)
         reads = lineage_of(key) if isinstance(key, Data) else frozenset()
         text = code_of(node) if isinstance(node, cst.Subscript) else None
         node_ = self.emit(Operator.SELECTION, description or f"Select by Series: {text}", parents_of(data), node,
-                          mlinspect=mlinspect, reads=reads, filter="mask", schema=data.schema,
-                          mask_nodes=[n.id for n in parents_of(key)])
+                          SelectionInfo(filter=RowFilter.MASK, reads=reads), visible=mlinspect, schema=data.schema)
         return self._narrowed(data, node_, stats=data.stats + stats_of(key))
 
     def data_setitem(self, data: Data, keys: list[Value], value: Value, target: cst.Subscript) -> Value | None:
@@ -731,8 +737,7 @@ class PandasCalls:
             schema = schema.with_column(name, lineage)
         site = self.it.site(self.it.stmt)   # mlinspect: the code reference is the whole assignment
         node_ = self.emit(Operator.PROJECTION_MODIFY, f"modifies {names}", parents_of(data), None,
-                          mlinspect=isinstance(key, Const), site=site, modifies=names, schema=schema,
-                          statistics=stats_of(value))
+                          ModifyInfo(modifies=tuple(names)), visible=isinstance(key, Const), site=site, schema=schema)
         node_.schema = schema
         return self._derived(data, node_, schema, stats=data.stats + stats_of(value))
 
@@ -760,7 +765,7 @@ class PandasCalls:
             # `model.predict(X_test) == y_test`: a hand-written accuracy is an evaluation too
             truth = datas[0] if predictions[0] is datas[1] else datas[1]
             self.emit(Operator.SCORE, "comparison with predictions", parents_of(predictions[0], truth), node,
-                      mlinspect=False, metric=True, evaluated=truth.prov)
+                      EvaluationInfo(kind=EvaluationKind.METRIC, truth=truth.prov), visible=False)
         return Data("series" if first.kind != "array" else "array", tuple(parents_of(*datas)), first.schema,
                     first.prov, first.name, lineage_of(left) | lineage_of(right), True, stats_of(left, right))
 

@@ -19,7 +19,9 @@ from ..domains.schema import UNKNOWN_SCHEMA
 from ..domains.values import TOP, Const, Data, DictV, Estimator, Folds, Seq, Statistic, Value
 from ..knowledge.display_names import MLINSPECT_COLUMN_PRESERVING, display_name, mlinspect_name
 from ..knowledge.sklearn_api import lookup_class, lookup_function
-from ..model import Operator
+from ..plan import (EvaluationInfo, EvaluationKind, FitInfo, ModelInputInfo, Operator, Phase, RowFilter,
+                    SelectionInfo, SplitInfo, SplitSide, TransformInfo, NO_FEATURES, Features)
+
 from .data_ops import arg, columns_of, const_str, const_strings, lineage_of, parents_of, python_value, stats_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -127,7 +129,7 @@ class SklearnCalls:
         if name == "split" and "splitter" in estimator.kinds:
             # cross-validation folds: indexing with their indices narrows the rows to one side
             split = self.emit(Operator.TRAIN_TEST_SPLIT, f"{estimator.class_name}.split", parents_of(X), node,
-                              mlinspect=False, side="folds", cross_validation=True)
+                              SplitInfo(side=SplitSide.FOLDS, cross_validation=True), visible=False)
             return Folds(split.id)
         if name in ("set_params", "set_output"):
             return estimator
@@ -164,9 +166,8 @@ class SklearnCalls:
                 self.fit(inner, X, y, node)   # the refit of the best candidate on all of X
                 # the candidates were scored by an internal cross-validation over the rows of X
                 self.emit(Operator.SCORE, f"{estimator.class_name} (internal cross-validation)", parents_of(X, y),
-                          node, mlinspect=False, cross_validation=True, estimator=inner,
-                          evaluated=X.prov if isinstance(X, Data) else None, input_nodes=parents_of(X),
-                          **_feature_facts(X))
+                          node, EvaluationInfo(kind=EvaluationKind.CROSS_VALIDATION, estimator=inner,
+                                               features=_features(X), inputs=tuple(parents_of(X))), visible=False)
             self._record_fit(estimator, X)
             return
         if _is_predictor(estimator):
@@ -174,8 +175,8 @@ class SklearnCalls:
             return
         if "transformer" in estimator.kinds:
             node_ = self.emit(Operator.TRANSFORMER, f"{display_name(name)}: fit", parents_of(X), None,
-                              mlinspect=False, site=estimator.site, estimator=estimator, phase="fit",
-                              learns=_learns(estimator), call_site=self.it.site(node))
+                              TransformInfo(phase=Phase.FIT, learns=_learns(estimator), estimator=estimator,
+                                            call=self.it.site(node)), visible=False, site=estimator.site)
             self._record_fit(estimator, X, node_)
             return
         self._record_fit(estimator, X)
@@ -185,17 +186,17 @@ class SklearnCalls:
         name = estimator.class_name
         visible = mlinspect_name(name) is not None
         site = estimator.site
-        train = self.emit(Operator.TRAIN_DATA, None, parents_of(X), None, mlinspect=visible, site=site,
-                          columns=["array"], estimator=estimator)
+        train = self.emit(Operator.TRAIN_DATA, None, parents_of(X), None, ModelInputInfo(estimator=estimator),
+                          visible=visible, site=site, columns=["array"])
         parents = [train]
         if y is not None:
-            labels = self.emit(Operator.TRAIN_LABELS, None, parents_of(y), None, mlinspect=visible, site=site,
-                               columns=["array"], estimator=estimator)
+            labels = self.emit(Operator.TRAIN_LABELS, None, parents_of(y), None, ModelInputInfo(estimator=estimator),
+                               visible=visible, site=site, columns=["array"])
             parents.append(labels)
-        fitted = self.emit(Operator.ESTIMATOR, display_name(name), parents, None, mlinspect=visible, site=site,
-                           columns=[], estimator=estimator, call_site=self.it.site(node),
-                           label_lineage=lineage_of(y) if y is not None else frozenset(),
-                           label_nodes=parents_of(y), **_feature_facts(X))
+        fitted = self.emit(Operator.ESTIMATOR, display_name(name), parents, None,
+                           FitInfo(estimator=estimator, features=_features(X), call=self.it.site(node),
+                                   label_lineage=lineage_of(y) if y is not None else frozenset()),
+                           visible=visible, site=site, columns=[])
         estimator.estimator_node = fitted
         self._record_fit(estimator, X, fitted)
 
@@ -245,7 +246,7 @@ class SklearnCalls:
         if name == "FeatureUnion":
             outputs = [self.apply_transform(step, X, phase, y, node) for _, step in estimator.steps]
             datas = [o for o in outputs if isinstance(o, Data)]
-            concat = self.emit(Operator.CONCATENATION, "FeatureUnion", parents_of(*datas), None, mlinspect=False,
+            concat = self.emit(Operator.CONCATENATION, "FeatureUnion", parents_of(*datas), None, visible=False,
                                site=estimator.site, columns=["array"])
             return Data("array", (concat,), UNKNOWN_SCHEMA, X.prov if isinstance(X, Data) else None, None,
                         frozenset().union(*(lineage_of(d) for d in datas)) if datas else frozenset(), False,
@@ -264,8 +265,9 @@ class SklearnCalls:
             columns = ["array"]
         learns = _learns(estimator)
         node_ = self.emit(Operator.TRANSFORMER, f"{display_name(name)}: {phase}", parents_of(X), None,
-                          mlinspect=visible, site=estimator.site, columns=columns, estimator=estimator, phase=phase,
-                          learns=learns, call_site=self.it.site(call))
+                          TransformInfo(phase=Phase(phase), learns=learns, estimator=estimator,
+                                        call=self.it.site(call)),
+                          visible=visible, site=estimator.site, columns=columns)
         if phase != "transform":
             self._record_fit(estimator, X, node_)
         stats = stats_of(X) if X is not None else ()
@@ -334,22 +336,23 @@ class SklearnCalls:
         final, features = self._transform_to_final(estimator, X, node)
         parents = parents_of(features) + ([final.estimator_node] if final.estimator_node is not None else [])
         node_ = self.emit(Operator.PREDICT, f"{display_name(final.class_name)}: {method}", parents, node,
-                          mlinspect=False, estimator=final, method=method, input_nodes=parents_of(X),
-                          **_feature_facts(features))
+                          EvaluationInfo(kind=EvaluationKind.PREDICT, estimator=final, method=method,
+                                         features=_features(features), inputs=tuple(parents_of(X))), visible=False)
         prov = features.prov if isinstance(features, Data) else None
         return Data("array", (node_,), UNKNOWN_SCHEMA, prov, None, frozenset(), False, ())
 
     def score(self, estimator: Estimator, X: Value | None, y: Value | None, node: cst.Call) -> Value:
         final, features = self._transform_to_final(estimator, X, node)
         visible = mlinspect_name(final.class_name) is not None
-        test = self.emit(Operator.TEST_DATA, None, parents_of(features), node, mlinspect=visible,
-                         columns=columns_of(features) if features is not None else ["array"], estimator=final)
-        labels = self.emit(Operator.TEST_LABELS, None, parents_of(y), node, mlinspect=visible,
-                           columns=columns_of(y) if y is not None else ["array"], estimator=final)
+        test = self.emit(Operator.TEST_DATA, None, parents_of(features), node, ModelInputInfo(estimator=final),
+                         visible=visible, columns=columns_of(features) if features is not None else ["array"])
+        labels = self.emit(Operator.TEST_LABELS, None, parents_of(y), node, ModelInputInfo(estimator=final),
+                           visible=visible, columns=columns_of(y) if y is not None else ["array"])
         parents = ([final.estimator_node] if final.estimator_node is not None else []) + [test, labels]
-        score_node = self.emit(Operator.SCORE, display_name(final.class_name), parents, node, mlinspect=visible, columns=[],
-                  estimator=final, evaluated=features.prov if isinstance(features, Data) else None,
-                  input_nodes=parents_of(X), **_feature_facts(features))
+        score_node = self.emit(Operator.SCORE, display_name(final.class_name), parents, node,
+                               EvaluationInfo(kind=EvaluationKind.SCORE, estimator=final, features=_features(features),
+                                              inputs=tuple(parents_of(X))),
+                               visible=visible, columns=[])
         return Statistic("score", features.prov if isinstance(features, Data) else None, frozenset(), score_node,
                          None, False)
 
@@ -357,9 +360,10 @@ class SklearnCalls:
         modules = estimator.info.modules if estimator.info is not None else ()
         oversampling = any(m.startswith(("imblearn.over_sampling", "imblearn.combine")) for m in modules)
         node_ = self.emit(Operator.TRANSFORMER, f"{display_name(estimator.class_name)}: fit_resample",
-                          parents_of(X, y), None, mlinspect=False, site=estimator.site, estimator=estimator,
-                          phase="fit_resample", resampler=True, duplicates_rows=oversampling,
-                          call_site=self.it.site(node))
+                          parents_of(X, y), None,
+                          TransformInfo(phase=Phase.FIT_RESAMPLE, estimator=estimator,
+                                        resampler=True, duplicates_rows=oversampling, call=self.it.site(node)),
+                          visible=False, site=estimator.site)
         estimator.fits.append((X.prov if isinstance(X, Data) else None, node_))
         outputs = []
         for value in (X, y):
@@ -379,12 +383,13 @@ class SklearnCalls:
                 outputs.extend([TOP, TOP])
                 continue
             visible = index == 0 and value.kind == "frame"
-            train = self.emit(Operator.TRAIN_TEST_SPLIT, "(Train Data)", parents_of(value), node, mlinspect=visible,
-                              columns=columns_of(value), side="train", split_of=split_id, schema=value.schema)
-            split_id = train.id if split_id is None else split_id
-            test = self.emit(Operator.TRAIN_TEST_SPLIT, "(Test Data)", parents_of(value), node, mlinspect=visible,
-                             columns=columns_of(value), side="test", split_of=split_id, schema=value.schema)
-            train.details["split_of"] = split_id
+            split_id = self.it.plan.next_id if split_id is None else split_id   # the first train side's id
+            train = self.emit(Operator.TRAIN_TEST_SPLIT, "(Train Data)", parents_of(value), node,
+                              SplitInfo(side=SplitSide.TRAIN, split_of=split_id), visible=visible,
+                              columns=columns_of(value), schema=value.schema)
+            test = self.emit(Operator.TRAIN_TEST_SPLIT, "(Test Data)", parents_of(value), node,
+                             SplitInfo(side=SplitSide.TEST, split_of=split_id), visible=visible,
+                             columns=columns_of(value), schema=value.schema)
             for side, side_node in (("train", train), ("test", test)):
                 prov = value.prov.split(split_id, side) if value.prov is not None else None
                 side_node.provenance = prov
@@ -397,10 +402,10 @@ class SklearnCalls:
         X = arg(args, kwargs, 1, "X")
         y = arg(args, kwargs, 2, "y")
         parents = parents_of(X, y)
-        node_ = self.emit(Operator.SCORE, function.name, parents, node, mlinspect=False, cross_validation=True,
-                          estimator=estimator if isinstance(estimator, Estimator) else None,
-                          evaluated=X.prov if isinstance(X, Data) else None, input_nodes=parents_of(X),
-                          **_feature_facts(X))
+        node_ = self.emit(Operator.SCORE, function.name, parents, node,
+                          EvaluationInfo(kind=EvaluationKind.CROSS_VALIDATION,
+                                         estimator=estimator if isinstance(estimator, Estimator) else None,
+                                         features=_features(X), inputs=tuple(parents_of(X))), visible=False)
         # cross-validation fits clones of the estimator: the estimator itself stays unfitted
         if function.name == "cross_val_predict" and isinstance(X, Data):
             return Data("array", (node_,), UNKNOWN_SCHEMA, X.prov, None, frozenset(), False, ())
@@ -415,10 +420,11 @@ class SklearnCalls:
             description = f"label_binarize, classes: {python_value(classes)!r}" if classes is not None \
                 else "label_binarize"
             node_ = self.emit(Operator.PROJECTION_MODIFY, description, parents_of(data), node,
-                              mlinspect=classes is not None, columns=["array"])
+                              visible=classes is not None, columns=["array"])
             return Data("array", (node_,), UNKNOWN_SCHEMA, data.prov, None, lineage_of(data), False, data.stats)
-        node_ = self.emit(Operator.TRANSFORMER, function.name, parents_of(data), node, mlinspect=False,
-                          learns=function.learns_statistics, phase="fit_transform", columns=["array"])
+        node_ = self.emit(Operator.TRANSFORMER, function.name, parents_of(data), node,
+                          TransformInfo(phase=Phase.FIT_TRANSFORM, learns=function.learns_statistics),
+                          visible=False, columns=["array"])
         stats = data.stats
         if function.learns_statistics:
             stats = stats + (Statistic(function.name, data.prov, lineage_of(data), node_),)
@@ -427,8 +433,9 @@ class SklearnCalls:
     def _sk_metric(self, function, args, kwargs, node) -> Value:
         y_true = args[0] if args else None
         y_pred = args[1] if len(args) > 1 else None
-        score = self.emit(Operator.SCORE, function.name, parents_of(y_true, y_pred), node, mlinspect=False,
-                          metric=True, evaluated=y_true.prov if isinstance(y_true, Data) else None)
+        score = self.emit(Operator.SCORE, function.name, parents_of(y_true, y_pred), node,
+                          EvaluationInfo(kind=EvaluationKind.METRIC,
+                                         truth=y_true.prov if isinstance(y_true, Data) else None), visible=False)
         return Statistic(function.name, y_true.prov if isinstance(y_true, Data) else None, frozenset(), score,
                          None, False)
 
@@ -437,8 +444,10 @@ class SklearnCalls:
         outputs = []
         for value in args:
             if isinstance(value, Data):
-                node_ = self.emit(Operator.SELECTION, function.name, parents_of(value), node, mlinspect=False,
-                                  filter="resample", replace=isinstance(replace, Const) and replace.value is True)
+                node_ = self.emit(Operator.SELECTION, function.name, parents_of(value), node,
+                                  SelectionInfo(filter=RowFilter.RESAMPLE,
+                                                replace=isinstance(replace, Const) and replace.value is True),
+                                  visible=False)
                 outputs.append(Data(value.kind, (node_,), value.schema, value.prov, value.name, value.reads, False,
                                     value.stats))
             else:
@@ -448,7 +457,7 @@ class SklearnCalls:
     _sk_shuffle = _sk_resample
 
     def _sk_dataset(self, function, args, kwargs, node) -> Value:
-        node_ = self.emit(Operator.DATA_SOURCE, function.name, [], node, mlinspect=False)
+        node_ = self.emit(Operator.DATA_SOURCE, function.name, [], node, visible=False)
         data = Data("frame" if _truthy(kwargs.get("as_frame")) else "array", (node_,), UNKNOWN_SCHEMA,
                     Provenance.of_source(node_.id))
         if _truthy(kwargs.get("return_X_y")):
@@ -514,12 +523,12 @@ def _wrapped(estimator: Estimator) -> Value | None:
     return None
 
 
-def _feature_facts(X: Value | None) -> dict:
+def _features(X: Value | None) -> Features:
     """What the rules need to know about the features a model is fit or evaluated on."""
     if not isinstance(X, Data):
-        return {"features": None, "feature_stats": (), "feature_lineage": frozenset(), "rows": None}
-    return {"features": X.schema if X.kind == "frame" else None, "feature_stats": X.stats,
-            "feature_lineage": lineage_of(X), "rows": X.prov}
+        return NO_FEATURES
+    return Features(rows=X.prov, schema=X.schema if X.kind == "frame" else None, statistics=X.stats,
+                    lineage=lineage_of(X))
 
 
 def _truthy(value: Value | None) -> bool:

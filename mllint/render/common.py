@@ -1,7 +1,7 @@
 """Shared helpers of the plan views."""
 from __future__ import annotations
 
-from ..model import Operator, Plan, PlanNode
+from ..plan import Operator, Plan, PlanNode
 
 #: Short labels for the operators in pictures.
 SHORT = {
@@ -31,7 +31,7 @@ def columns_text(node: PlanNode, limit: int = 8) -> str:
     columns = node.columns
     if columns is None:
         return ""
-    open_ = node.schema is not None and getattr(node.schema, "open", False) and node.details.get("columns") is None
+    open_ = node.schema is not None and getattr(node.schema, "open", False) and node.view.columns is None
     if not columns:
         return "[unknown]" if open_ else "[]"
     shown = ", ".join(columns[:limit])

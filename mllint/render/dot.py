@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from ..analysis import Analysis
-from ..model import Operator
+from ..plan import Operator
 from .common import columns_text, dangling_projection, label
 
 _STYLE = {

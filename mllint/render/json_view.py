@@ -1,10 +1,15 @@
 """Node-link JSON of the whole plan (networkx's node-link shape)."""
 from __future__ import annotations
 
+import enum
 import json
 
 from ..analysis import Analysis
-from ..model import PlanNode
+from ..plan import PlanNode
+
+
+#: Fields of the operator records the JSON view shows (when the node's record has them).
+_SHOWN_FIELDS = ("side", "phase", "filter", "reads", "modifies", "how", "learns", "method")
 
 
 def node_record(node: PlanNode) -> dict:
@@ -20,11 +25,14 @@ def node_record(node: PlanNode) -> dict:
         "schema_open": getattr(schema, "open", None),
         "lineage": {c.name: sorted(c.lineage) for c in schema.columns} if schema is not None else None,
         "in_loop": node.in_loop,
-        "mlinspect": node.details.get("mlinspect", True),
+        "mlinspect": node.view.visible,
     }
-    for key in ("side", "phase", "filter", "reads", "modifies", "how", "learns", "method"):
-        if key in node.details and node.details[key] is not None:
-            value = node.details[key]
+    info = node.info
+    for key in _SHOWN_FIELDS:
+        value = getattr(info, key, None)
+        if value is not None:
+            if isinstance(value, enum.Enum):
+                value = value.value
             record[key] = sorted(value) if isinstance(value, (set, frozenset)) else value
     if prov is not None:
         record["provenance"] = [[o.source, [list(step) for step in o.path]] for o in prov.origins]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..analysis import Analysis
-from ..model import Operator
+from ..plan import Operator
 from .common import dangling_projection, label
 
 _SHAPES = {

@@ -1,6 +1,6 @@
 """The plan in mlinspect's vocabulary, for ``compare_plans.py`` and for people who know mlinspect.
 
-Only operations mlinspect instruments are shown (``details['mlinspect']``);
+Only operations mlinspect instruments are shown (``node.view.visible``);
 edges are bridged over the hidden ones, the way data flows through functions
 mlinspect does not patch.  Code references follow the ``ast`` convention
 (UTF-8 byte columns).
@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 
 from ..analysis import Analysis
-from ..model import PlanNode
+from ..plan import PlanNode
 
 
 def to_document(analysis: Analysis) -> dict:
     plan = analysis.plan
-    visible = [n for n in plan.nodes() if n.details.get("mlinspect", True)]
+    visible = [n for n in plan.nodes() if n.view.visible]
     visible_ids = {n.id for n in visible}
     lines = analysis.source.text.split("\n") if analysis.source is not None else []
 
@@ -40,7 +40,7 @@ def to_document(analysis: Analysis) -> dict:
             "node_id": node.id,
             "operator_type": node.operator.name,
             "description": node.description,
-            "columns": node.details.get("mlinspect_columns", node.columns or []),
+            "columns": node.columns or [],
             "code_reference": _code_reference(node, lines),
         })
         edges.extend({"source": parent, "target": node.id} for parent in visible_parents(node))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..analysis import Analysis
-from ..model import Operator, PlanNode
+from ..plan import Operator, PlanNode
 from .common import columns_text, dangling_projection
 
 

@@ -1,55 +1,19 @@
-"""The logical plan: operators, spans, plan nodes and the plan graph.
+"""The plan graph: plan nodes and the DAG that links them.
 
-Operator names follow mlinspect's ``OperatorType`` so that a statically extracted
-plan can be diffed against mlinspect's runtime DAGs (``mllint explain --format
-mlinspect``).  PREDICT and UNKNOWN are ours: a prediction is not an mlinspect
-operator, and UNKNOWN marks an operation we do not model (the edge is kept, the
-value is widened to Top, nothing is guessed).
+A node is created once, with its operator's typed record (``records``); the graph
+is a ``networkx.DiGraph`` whose nodes carry the ``PlanNode`` (attribute ``node``).
 """
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 import networkx as nx
 
-
-class Operator(enum.Enum):
-    DATA_SOURCE = "Data Source"
-    SELECTION = "Selection"
-    PROJECTION = "Projection"
-    PROJECTION_MODIFY = "Projection (Modify)"
-    JOIN = "Join"
-    CONCATENATION = "Concatenation"
-    GROUP_BY_AGG = "Groupby and Aggregate"
-    TRAIN_TEST_SPLIT = "Train Test Split"
-    TRANSFORMER = "Transformer"
-    ESTIMATOR = "Estimator"
-    SCORE = "Score"
-    TRAIN_DATA = "Train Data"
-    TRAIN_LABELS = "Train Labels"
-    TEST_DATA = "Test Data"
-    TEST_LABELS = "Test Labels"
-    PREDICT = "Predict"
-    UNKNOWN = "Unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A source range: 1-based lines, 0-based columns counted in code points."""
-
-    start_line: int
-    start_col: int
-    end_line: int
-    end_col: int
-
-    def as_tuple(self) -> tuple[int, int, int, int]:
-        return (self.start_line, self.start_col, self.end_line, self.end_col)
-
-
-#: A span that is computed only when somebody looks at it (positions cost time).
-SpanThunk = Callable[[], "Span | None"]
+from .operators import Operator
+from .records import INFO_TYPES, SHOWN, NodeInfo, View
+from .site import Site
+from .span import Span, SpanThunk
 
 
 @dataclass(slots=True, eq=False)
@@ -57,8 +21,10 @@ class PlanNode:
     """One operation of the logical plan.
 
     ``schema`` and ``provenance`` are the abstract output of the operation;
-    ``details`` holds operator-specific facts (estimator class, fit/transform
-    phase, split side, the columns a selection reads, ...) that rules query.
+    ``info`` is the operator's typed record (``records.INFO_TYPES``); ``site`` is
+    where it happens; ``view`` how mlinspect shows it.  ``names`` (variables that
+    held the output) and ``compared_at`` (a score compared with others) are
+    learnt after the node is built, as the walk goes on.
     """
 
     id: int
@@ -66,10 +32,23 @@ class PlanNode:
     description: str | None
     schema: Any = None
     provenance: Any = None
-    details: dict[str, Any] = field(default_factory=dict)
+    info: "NodeInfo | None" = None
+    site: "Site | None" = None
+    view: "View | None" = None
     in_loop: bool = False
+    names: list[str] = field(default_factory=list)
+    compared_at: "Site | None" = None
     _span: Span | None = None
     _span_thunk: SpanThunk | None = None
+
+    def __post_init__(self) -> None:
+        expected = INFO_TYPES[self.operator]
+        if self.info is None:
+            self.info = expected()
+        elif type(self.info) is not expected:
+            raise TypeError(f"{self.operator.name} node needs a {expected.__name__}, not {type(self.info).__name__}")
+        if self.view is None:
+            self.view = SHOWN
 
     @property
     def span(self) -> Span | None:
@@ -79,9 +58,14 @@ class PlanNode:
         return self._span
 
     @property
+    def call_site(self) -> "Site | None":
+        """The call that ran the operation (a ``.fit(...)``), else where the node is placed."""
+        return self.info.call_site or self.site
+
+    @property
     def columns(self) -> list[str] | None:
         """Output column names as far as they are known (None: not a table)."""
-        cols = self.details.get("columns")
+        cols = self.view.columns
         if cols is not None:
             return list(cols)
         schema = self.schema
@@ -111,6 +95,11 @@ class Plan:
     def add_edge(self, source: PlanNode, target: PlanNode) -> None:
         if source.id != target.id:
             self.graph.add_edge(source.id, target.id)
+
+    @property
+    def next_id(self) -> int:
+        """The id the next node will get (the sides of one split name the first one)."""
+        return self._next_id
 
     def node(self, node_id: int) -> PlanNode:
         return self._nodes[node_id]
