@@ -130,11 +130,16 @@ def mismatches(case: Case, actual: dict[str, str]) -> str:
 # -- the golden cases -----------------------------------------------------------------------------
 @pytest.mark.parametrize("path, case", CASES, ids=[f"{p.name}::{c.name}" for p, c in CASES])
 def test_golden(path: Path, case: Case, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    actual = actual_outputs(case, tmp_path)
+    check_case(path, case, tmp_path, update=request.config.getoption("--update-golden"))
+
+
+def check_case(path: Path, case: Case, folder: Path, update: bool) -> None:
+    """Fail with a diff when the case's outputs differ, or (``update``) rewrite its expectations."""
+    actual = actual_outputs(case, folder)
     diff = mismatches(case, actual)
     if not diff:
         return
-    if request.config.getoption("--update-golden"):
+    if update:
         _update(path, case.name, actual)
         return
     pytest.fail(f"{path.name}:{case.line}: case {case.name} differs "
@@ -197,13 +202,17 @@ def test_wrong_expectation_fails_with_diff_and_update_fixes_it(tmp_path: Path) -
     sample.write_text(SAMPLE, encoding="utf-8")
     golden = _load(sample)
     case = golden.cases[0]
-    (tmp_path / "run").mkdir()
-    actual = actual_outputs(case, tmp_path / "run")
-    diff = mismatches(case, actual)
-    assert diff.startswith("--- expected [out]\n+++ actual [out]\n")
-    assert "-this is not the plan" in diff and "+#0 " in diff
+    for name in ("run", "update"):
+        (tmp_path / name).mkdir()
+    with pytest.raises(pytest.fail.Exception) as failure:
+        check_case(sample, case, tmp_path / "run", update=False)
+    diff = str(failure.value)
+    assert "case tiny differs" in diff and "--- expected [out]\n+++ actual [out]\n" in diff
+    assert "\n-this is not the plan\n" in diff and "\n+#0 " in diff
     assert "[findings]" not in diff   # the case is clean: its empty findings section holds
-    _update(sample, case.name, actual)
+    assert sample.read_text(encoding="utf-8") == SAMPLE   # failing is not rewriting
+    check_case(sample, case, tmp_path / "update", update=True)
+    actual = actual_outputs(case, tmp_path / "run")
     fixed = sample.read_text(encoding="utf-8")
     assert fixed.startswith("-- a comment\n[case tiny]\nimport pandas as pd\n")
     assert fixed.endswith("\n[findings]\n\n[case untouched]\nimport pandas as pd\n[out]\nalso wrong\n")
