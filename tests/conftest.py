@@ -6,3 +6,9 @@ import pytest
 def _private_cache_key_dir(tmp_path_factory, monkeypatch):
     """`mllint check` keeps its cache key in the user cache directory: never the real home's in tests."""
     monkeypatch.setenv("MLLINT_CACHE_KEY_DIR", str(tmp_path_factory.getbasetemp() / "mllint-cache-key"))
+
+
+def pytest_addoption(parser):
+    """``--update-golden``: rewrite the expected sections of failing golden cases (tests/test_golden.py)."""
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the [out]/[findings] sections of failing tests/golden/*.test cases in place")
