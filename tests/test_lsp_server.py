@@ -547,7 +547,8 @@ async def test_pipeline_quick_fix_removes_the_leak(client: LanguageClient, spec,
     # mllint's own analysis of the rewritten module: analysable and leak-free
     analysis = analyze(new_text, path=str(path))
     assert analysis.ok, analysis.error
-    assert not [f for f in check_analysis(analysis, load_settings(str(tmp_path), rule_codes=rule_codes)) if f.code == "ML101"]
+    settings = load_settings(str(tmp_path), rule_codes=rule_codes)
+    assert not [f for f in check_analysis(analysis, settings) if f.code == "ML101"]
     # the rewrite still trains and evaluates the model (the fix did not just delete the evaluation)
     assert "print(model.score(X_test, y_test))" in new_text
 
