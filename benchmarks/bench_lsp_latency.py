@@ -135,9 +135,10 @@ def seed_edits(text: str) -> list[types.Range]:
 def local_findings(text: str, path: str) -> list[tuple[str, int]]:
     from mllint.analysis import analyze
     from mllint.checker import check_analysis
+    from mllint.rules import rule_codes
     from mllint.settings import load_settings
 
-    settings = load_settings(str(Path(path).parent))
+    settings = load_settings(str(Path(path).parent), rule_codes=rule_codes)
     analysis = analyze(text, path=path, config=settings.engine_config())
     return sorted((f.code, f.span.start_line) for f in check_analysis(analysis, settings))
 

@@ -66,9 +66,16 @@ class EditorSettings:
         return _SEVERITIES.get(level, types.DiagnosticSeverity.Warning)
 
 
+def _rule_codes() -> tuple[str, ...]:
+    """Discovery loads the rules (and the engine): only when a selection in pyproject.toml is to be checked."""
+    from mllint.rules import rule_codes
+
+    return rule_codes()
+
+
 def project_settings(root: str | None) -> tuple[Settings, str | None]:
     """``[tool.mllint]`` of the workspace (defaults, plus the error message, when it is invalid)."""
     try:
-        return load_settings(root), None
+        return load_settings(root, rule_codes=_rule_codes), None
     except ConfigError as exc:
         return Settings(), str(exc)

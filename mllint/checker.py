@@ -23,7 +23,7 @@ def check_analysis(analysis: Analysis, settings: Settings, *, every_rule: bool =
     context = RuleContext(PlanFacts(analysis), settings)
     findings: list[Finding] = []
     for rule in all_rules():
-        if every_rule or settings.enabled(rule.code):
+        if every_rule or settings.enabled(rule):
             findings.extend(unique(rule.check(context)))
     path = analysis.source.path if analysis.source is not None else None
     ignored = per_file_ignored(path, settings)

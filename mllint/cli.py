@@ -22,7 +22,7 @@ def _explain(args: argparse.Namespace) -> int:
         print(f"mllint: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
     try:   # the file's own configuration, as flake8 and the server find it (data-headers included)
-        settings = load_settings(os.path.dirname(os.path.abspath(args.file)))
+        settings = load_settings(os.path.dirname(os.path.abspath(args.file)), rule_codes=_rule_codes)
     except ConfigError as exc:
         print(f"mllint: {exc}", file=sys.stderr)
         return 2
@@ -64,13 +64,20 @@ def _write(path: str, data: bytes) -> int:
     return 0
 
 
+def _rule_codes() -> tuple[str, ...]:
+    """Discovery, imported only when a selection is to be checked: a warm ``check`` never loads the rules."""
+    from .rules import rule_codes
+
+    return rule_codes()
+
+
 def _codes(text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return None
     from .settings import check_codes
 
     codes = tuple(c.strip().upper() for c in text.split(",") if c.strip())
-    check_codes(codes, "a command-line option")
+    check_codes(codes, "a command-line option", _rule_codes())
     return codes
 
 
@@ -84,7 +91,7 @@ def _check(args: argparse.Namespace) -> int:
     from .settings import ConfigError, find_pyproject, load_settings
 
     try:
-        settings = load_settings(os.getcwd())
+        settings = load_settings(os.getcwd(), rule_codes=_rule_codes)
         per_file = tuple(settings.per_file_ignores)
         for entry in args.per_file_ignores or ():
             pattern, _, codes = entry.rpartition(":")
@@ -168,10 +175,26 @@ def _lsp(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
-    from .docs import write_rule_docs
+    import os
 
+    from .docs import TABLE_START, write_readme_table, write_rule_docs
+
+    readme = args.readme or "README.md"
+    if args.readme is None:   # the default README is updated only when it has the table's markers
+        try:
+            with open(readme, encoding="utf-8") as handle:
+                readme = readme if TABLE_START in handle.read() else None
+        except OSError:
+            readme = None
     for path in write_rule_docs(args.output):
         print(path)
+    if readme is not None:
+        try:
+            if write_readme_table(readme, args.output):
+                print(os.path.normpath(readme))
+        except (OSError, ValueError) as exc:
+            print(f"mllint: {readme}: cannot update the rules table: {exc}", file=sys.stderr)
+            return 2
     return 0
 
 
@@ -210,8 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     rule.set_defaults(handler=_rule)
     lsp = sub.add_parser("lsp", help="run the language server on standard input/output")
     lsp.set_defaults(handler=_lsp)
-    docs = sub.add_parser("docs", help="write one Markdown page per rule (docs/rules/)")
+    docs = sub.add_parser("docs", help="write one Markdown page per rule (docs/rules/) and the README's rules table")
     docs.add_argument("--output", default="docs/rules")
+    docs.add_argument("--readme", default=None,
+                      help="the README whose rules table (between rules-table markers) is regenerated "
+                           "(default: README.md, when it has the markers)")
     docs.set_defaults(handler=_docs)
     return parser
 

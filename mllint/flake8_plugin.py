@@ -2,10 +2,11 @@
 
 It analyses the ``lines`` flake8 hands over (stdin and unsaved buffers
 included; the file is never re-read), runs every rule and lets flake8 do the
-selecting, ``# noqa`` and ``--per-file-ignores``.  ML203 is off by default
-(``extend_default_ignore``) and, because ``--select=ML`` would re-enable a
-default-ignored code, it is also only reported when ML203 (or ML2 / ML20) is
-selected explicitly.  ``[tool.mllint]`` in the nearest pyproject.toml is read
+selecting, ``# noqa`` and ``--per-file-ignores``.  A rule off by default
+(``default_enabled = False``, e.g. ML203) is default-ignored (``extend_default_ignore``)
+and, because ``--select=ML`` would re-enable a default-ignored code, it is also only
+reported when selected explicitly: by its code or a prefix longer than "ML" (ML203,
+ML20, ML2).  ``[tool.mllint]`` in the nearest pyproject.toml is read
 for sensitive columns and select / ignore.  Nothing raises into flake8.
 """
 from __future__ import annotations
@@ -15,9 +16,18 @@ import sys
 from typing import Any, Iterator
 
 from . import __version__
+from .settings import explicit_selection
 
 _OPTIONS: dict[str, Any] = {}
 _REPORTED: set[str] = set()
+
+
+def _off_by_default() -> frozenset[str]:
+    """From the rules' ``default_enabled``; imported here, not at module level, so that importing
+    the plugin module stays cheap (the rules pull in the engine)."""
+    from .rules import off_by_default
+
+    return off_by_default()
 
 
 class MLLintChecker:
@@ -36,7 +46,7 @@ class MLLintChecker:
                           default=None, help="mllint: sensitive column terms added to the defaults")
         parser.add_option("--ml-sensitive-match", parse_from_config=True, default=None,
                           choices=["tokens", "exact"], help="mllint: match terms to name tokens (default) or whole names")
-        parser.extend_default_ignore(["ML203"])
+        parser.extend_default_ignore(sorted(_off_by_default()))
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
@@ -45,7 +55,7 @@ class MLLintChecker:
         _OPTIONS["extend_sensitive"] = options.ml_extend_sensitive_columns
         _OPTIONS["match"] = options.ml_sensitive_match
         explicit = list(getattr(options, "select", None) or []) + list(getattr(options, "extend_select", None) or [])
-        _OPTIONS["ml203"] = any("ML203".startswith(code) and len(code) > 2 for code in explicit)
+        _OPTIONS["explicit"] = frozenset(code for code in _off_by_default() if explicit_selection(code, explicit))
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         try:
@@ -59,12 +69,13 @@ class MLLintChecker:
     def _findings(self):
         from .checker import check_analysis
         from .analysis import analyze
+        from .rules import all_rules, rule_codes
         from .settings import ConfigError, load_settings, sensitive_terms
 
         start = os.path.dirname(os.path.abspath(self.filename)) if self.filename not in ("-", "stdin") \
             else os.getcwd()
         try:
-            settings = load_settings(start)
+            settings = load_settings(start, rule_codes=rule_codes)
         except ConfigError as exc:
             if str(exc) not in _REPORTED:   # once per run, not once per file
                 _REPORTED.add(str(exc))
@@ -83,8 +94,15 @@ class MLLintChecker:
         for problem in problems[:1]:   # one line per file, on stderr: flake8 codes must start with ML
             print(f"mllint: {self.filename}: {problem}", file=sys.stderr)
         findings = check_analysis(analysis, settings, every_rule=True)
-        ml203 = _OPTIONS.get("ml203", False) or settings.enabled("ML203")
+        rules = {rule.code: rule for rule in all_rules()}
+        # an off-by-default rule: reported when flake8's or [tool.mllint]'s selection names it explicitly
+        wanted = {code for code, rule in rules.items() if not rule.default_enabled
+                  and (code in _OPTIONS.get("explicit", frozenset()) or settings.enabled(rule))}
         selected_by_config = bool(settings.select or settings.ignore)
-        return [f for f in findings
-                if (f.code != "ML203" or ml203) and (not selected_by_config or settings.enabled(f.code)
-                                                     or (f.code == "ML203" and ml203))]
+
+        def reported(code: str) -> bool:
+            if not rules[code].default_enabled:
+                return code in wanted
+            return not selected_by_config or settings.enabled(rules[code])
+
+        return [f for f in findings if reported(f.code)]

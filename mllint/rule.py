@@ -9,13 +9,14 @@ the line where the finding is expected ends with ``# error``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Iterable, Iterator
+from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator
 
 from .facts import PlanFacts
 from .findings import Finding, Related, Severity
-from .plan import Site
-from .plan import Span
-from .settings import Settings
+from .plan import Site, Span
+
+if TYPE_CHECKING:   # settings sits below the rules: it must never need them back
+    from .settings import Settings
 
 DOCS_URL = "https://github.com/mllint-plan/mllint/blob/main/docs/rules/{code}.md"
 

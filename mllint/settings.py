@@ -3,6 +3,10 @@
 The same ``Settings`` object serves every surface (flake8, the CLI, the
 language server); each surface layers its own flags on top of the
 pyproject.toml values.
+
+This module sits below the rules and never imports them: what it needs to know
+about them (a rule's code and ``default_enabled``, the list of known codes) is
+passed in by the caller, who gets it from discovery (``mllint.rules``).
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Callable, Collection, Iterable, Protocol
 
 from .config import Config
 from .sensitive import DEFAULT_TERMS, SensitiveTerms
@@ -20,9 +24,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-#: Rules that run only when selected explicitly (by their code or a prefix longer than "ML").
-OFF_BY_DEFAULT = frozenset({"ML203"})
-
 _LIST_KEYS = ("select", "ignore", "extend-select", "sensitive-columns", "extend-sensitive-columns", "exclude",
               "extend-exclude")
 _KNOWN_KEYS = frozenset(_LIST_KEYS + ("per-file-ignores", "sensitive-match", "data-headers"))
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(_LIST_KEYS + ("per-file-ignores", "sensitive-match", "da
 
 class ConfigError(ValueError):
     """Invalid ``[tool.mllint]`` configuration: the message names the key."""
+
+
+class RuleStatus(Protocol):
+    """What selection needs to know about a rule (:class:`mllint.rule.Rule` has both)."""
+
+    code: str
+    default_enabled: bool
 
 
 @dataclass(frozen=True)
@@ -44,14 +52,16 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     project_root: str | None = None   # where the configuration lives (globs, cache); not the data fence
 
-    def enabled(self, code: str) -> bool:
-        """ruff-like selection: the most specific matching select / ignore entry wins."""
+    def enabled(self, rule: RuleStatus) -> bool:
+        """ruff-like selection: the most specific matching select / ignore entry wins.
+
+        A rule off by default runs only when selected explicitly: by its code or a prefix
+        longer than "ML" (``select = ["ML"]`` means "the usual rules")."""
+        code = rule.code
         selected = _longest_prefix(code, self.select + self.extend_select)
         ignored = _longest_prefix(code, self.ignore)
-        if code in OFF_BY_DEFAULT:
-            explicit = max((len(p) for p in self.select + self.extend_select if code.startswith(p) and len(p) > 2),
-                           default=0)
-            return explicit > ignored
+        if not rule.default_enabled:
+            return explicit_selection(code, self.select + self.extend_select) > ignored
         if selected == 0 and self.select:
             return False
         return selected >= ignored if ignored else True
@@ -63,11 +73,13 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def check_codes(codes: Iterable[str], where: str) -> None:
-    """Every entry must be a rule code or a prefix of one (``ML``, ``ML1``, ``ML101``)."""
-    from .rules import all_rules
+def explicit_selection(code: str, prefixes: Iterable[str]) -> int:
+    """Length of the longest entry selecting ``code`` explicitly (its code or a prefix longer than "ML"), or 0."""
+    return _longest_prefix(code, (p for p in prefixes if len(p) > 2))
 
-    known = [rule.code for rule in all_rules()]
+
+def check_codes(codes: Iterable[str], where: str, known: Collection[str]) -> None:
+    """Every entry must be one of the ``known`` rule codes or a prefix of one (``ML``, ``ML1``, ``ML101``)."""
     for code in codes:
         if not any(k.startswith(code) for k in known):
             raise ValueError(f"{where}: {code!r} is not an mllint rule code or prefix (see `mllint rules`)")
@@ -100,7 +112,12 @@ def _read_table(path: str, mtime: float) -> dict:
     return table
 
 
-def load_settings(start: str | None = None) -> Settings:
+#: Gives the known rule codes (``mllint.rules.rule_codes``); called only when there are entries to check,
+#: so that a run whose results are all cached never loads the rules.
+CodesProvider = Callable[[], Collection[str]]
+
+
+def load_settings(start: str | None = None, *, rule_codes: CodesProvider) -> Settings:
     """Settings from the nearest pyproject.toml's ``[tool.mllint]`` (defaults without one)."""
     path = find_pyproject(start or os.getcwd())
     if path is None:
@@ -109,10 +126,10 @@ def load_settings(start: str | None = None) -> Settings:
         table = _read_table(path, os.path.getmtime(path))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
-    return settings_from_table(table, path)
+    return settings_from_table(table, path, rule_codes=rule_codes)
 
 
-def settings_from_table(table: dict, origin: str = "pyproject.toml") -> Settings:
+def settings_from_table(table: dict, origin: str = "pyproject.toml", *, rule_codes: CodesProvider) -> Settings:
     unknown = sorted(set(table) - _KNOWN_KEYS)
     if unknown:
         raise ConfigError(f"{origin}: unknown key [tool.mllint] {unknown[0]!r}")
@@ -133,9 +150,11 @@ def settings_from_table(table: dict, origin: str = "pyproject.toml") -> Settings
     if not isinstance(per_file, dict) or not all(
             isinstance(v, list) and all(isinstance(c, str) for c in v) for v in per_file.values()):
         raise ConfigError(f"{origin}: [tool.mllint] per-file-ignores must map globs to lists of codes")
-    for key in ("select", "ignore", "extend-select"):
+    entries = [key for key in ("select", "ignore", "extend-select") if values.get(key)]
+    known = rule_codes() if entries else ()
+    for key in entries:
         try:
-            check_codes(values.get(key, ()), f"[tool.mllint] {key}")
+            check_codes(values[key], f"[tool.mllint] {key}", known)
         except ValueError as exc:
             raise ConfigError(f"{origin}: {exc}") from None
     terms = sensitive_terms(values.get("sensitive-columns"), values.get("extend-sensitive-columns"), match == "exact")

@@ -26,6 +26,16 @@ def all_rules() -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda rule: rule.code))
 
 
+def rule_codes() -> tuple[str, ...]:
+    """Every rule's code, sorted: what ``select`` / ``ignore`` entries are checked against."""
+    return tuple(rule.code for rule in all_rules())
+
+
+def off_by_default() -> frozenset[str]:
+    """Codes of the rules that run only when selected explicitly (``default_enabled = False``)."""
+    return frozenset(rule.code for rule in all_rules() if not rule.default_enabled)
+
+
 def rule_by_code(code: str) -> Rule | None:
     for rule in all_rules():
         if rule.code == code.upper():

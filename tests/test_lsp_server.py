@@ -36,6 +36,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from mllint.analysis import analyze
 from mllint.checker import check_analysis
+from mllint.rules import rule_codes
 from mllint.settings import load_settings
 from samples import SCALER_LEAK
 
@@ -291,7 +292,7 @@ def line_range(text: str, line: int, old: str, encoding: str) -> types.Range:
 
 def local_findings(text: str, path: Path, root: Path) -> list[tuple[str, int]]:
     """What mllint itself finds in ``text`` (code, 0-based line), with the workspace's settings."""
-    settings = load_settings(str(root))
+    settings = load_settings(str(root), rule_codes=rule_codes)
     analysis = analyze(text, path=str(path), config=settings.engine_config())
     return sorted((f.code, f.span.start_line - 1) for f in check_analysis(analysis, settings))
 
@@ -546,7 +547,8 @@ async def test_pipeline_quick_fix_removes_the_leak(client: LanguageClient, spec,
     # mllint's own analysis of the rewritten module: analysable and leak-free
     analysis = analyze(new_text, path=str(path))
     assert analysis.ok, analysis.error
-    assert not [f for f in check_analysis(analysis, load_settings(str(tmp_path))) if f.code == "ML101"]
+    settings = load_settings(str(tmp_path), rule_codes=rule_codes)
+    assert not [f for f in check_analysis(analysis, settings) if f.code == "ML101"]
     # the rewrite still trains and evaluates the model (the fix did not just delete the evaluation)
     assert "print(model.score(X_test, y_test))" in new_text
 

@@ -8,70 +8,111 @@ import pytest
 
 from mllint.config import Config
 from mllint.sensitive import DEFAULT_TERMS, SensitiveTerms, tokens
-from mllint.settings import (OFF_BY_DEFAULT, ConfigError, Settings, find_pyproject, load_settings,
-                             sensitive_terms, settings_from_table)
+from dataclasses import dataclass
 
-ALL = ("ML101", "ML102", "ML103", "ML104", "ML201", "ML202", "ML203", "ML301", "ML302", "ML303", "ML304")
+from mllint.rules import all_rules, off_by_default, rule_by_code, rule_codes
+from mllint.settings import ConfigError, Settings, check_codes, find_pyproject, load_settings, sensitive_terms
+from mllint.settings import settings_from_table as _settings_from_table
+
+RULES = all_rules()
+ALL = rule_codes()
+ON = [rule.code for rule in RULES if rule.default_enabled]
+ML203 = rule_by_code("ML203")
 
 
 def enabled(settings: Settings) -> list[str]:
-    return [code for code in ALL if settings.enabled(code)]
+    return [rule.code for rule in RULES if settings.enabled(rule)]
+
+
+def rule(code: str):
+    found = rule_by_code(code)
+    assert found is not None, code
+    return found
+
+
+def settings_from_table(table: dict, origin: str = "pyproject.toml") -> Settings:
+    return _settings_from_table(table, origin, rule_codes=rule_codes)
+
+
+def load(folder) -> Settings:
+    return load_settings(str(folder), rule_codes=rule_codes)
+
+
+@dataclass(frozen=True)
+class FakeRule:
+    """A stand-in for a rule the project does not have: selection must treat it like any other."""
+
+    code: str
+    default_enabled: bool = True
 
 
 # --- selection ------------------------------------------------------------------------------------
 
-def test_defaults_enable_everything_but_ml203():
-    assert OFF_BY_DEFAULT == frozenset({"ML203"})
-    assert enabled(Settings()) == [c for c in ALL if c != "ML203"]
+def test_defaults_enable_the_rules_on_by_default():
+    assert "ML203" in off_by_default() and not ML203.default_enabled
+    assert off_by_default() == frozenset(ALL) - frozenset(ON)
+    assert enabled(Settings()) == ON
 
 
-def test_select_ml_does_not_enable_ml203():
-    assert enabled(Settings(select=("ML",))) == [c for c in ALL if c != "ML203"]
-    assert not Settings(extend_select=("ML",)).enabled("ML203")
+def test_select_ml_does_not_enable_rules_off_by_default():
+    assert enabled(Settings(select=("ML",))) == ON
+    assert not Settings(extend_select=("ML",)).enabled(ML203)
+
+
+def test_a_second_rule_off_by_default_is_selected_like_ml203():
+    fake = FakeRule("ML105", default_enabled=False)
+    assert not Settings().enabled(fake)
+    assert not Settings(select=("ML",)).enabled(fake)
+    assert not Settings(select=("ML2",)).enabled(fake)
+    for explicit in ("ML1", "ML10", "ML105"):
+        assert Settings(select=(explicit,)).enabled(fake)
+        assert Settings(extend_select=(explicit,)).enabled(fake)
+    assert not Settings(select=("ML1",), ignore=("ML105",)).enabled(fake)
+    assert Settings().enabled(FakeRule("ML105"))
 
 
 @pytest.mark.parametrize("select", [("ML2",), ("ML20",), ("ML203",)])
 def test_ml203_needs_an_explicit_selection_longer_than_ml(select):
-    assert Settings(select=select).enabled("ML203")
-    assert Settings(extend_select=select).enabled("ML203")
+    assert Settings(select=select).enabled(ML203)
+    assert Settings(extend_select=select).enabled(ML203)
 
 
 def test_ml203_is_not_enabled_by_a_sibling_code():
-    assert not Settings(select=("ML201",)).enabled("ML203")
-    assert not Settings(select=("ML1",)).enabled("ML203")
+    assert not Settings(select=("ML201",)).enabled(ML203)
+    assert not Settings(select=("ML1",)).enabled(ML203)
 
 
 def test_select_prefix():
-    assert enabled(Settings(select=("ML1",))) == ["ML101", "ML102", "ML103", "ML104"]
-    assert enabled(Settings(select=("ML101", "ML3"))) == ["ML101", "ML301", "ML302", "ML303", "ML304"]
+    assert enabled(Settings(select=("ML1",))) == [c for c in ALL if c.startswith("ML1")]
+    assert enabled(Settings(select=("ML101", "ML3"))) == ["ML101"] + [c for c in ALL if c.startswith("ML3")]
 
 
 def test_ignore_prefix():
-    assert enabled(Settings(ignore=("ML2",))) == ["ML101", "ML102", "ML103", "ML104", "ML301", "ML302", "ML303",
-                                                  "ML304"]
-    assert enabled(Settings(ignore=("ML101", "ML30"))) == ["ML102", "ML103", "ML104", "ML201", "ML202"]
+    assert enabled(Settings(ignore=("ML2",))) == [c for c in ON if not c.startswith("ML2")]
+    assert enabled(Settings(ignore=("ML101", "ML30"))) == [c for c in ON if c != "ML101" and not c.startswith("ML30")]
 
 
 def test_extend_select_adds_to_select():
-    assert enabled(Settings(select=("ML1",), extend_select=("ML201",))) == ["ML101", "ML102", "ML103", "ML104",
-                                                                            "ML201"]
+    assert enabled(Settings(select=("ML1",), extend_select=("ML201",))) == [c for c in ALL if c.startswith("ML1")] \
+        + ["ML201"]
     # without select, extend-select keeps the defaults
-    assert enabled(Settings(extend_select=("ML201",))) == [c for c in ALL if c != "ML203"]
+    assert enabled(Settings(extend_select=("ML201",))) == ON
 
 
 def test_most_specific_entry_wins():
     assert enabled(Settings(select=("ML201",), ignore=("ML2",))) == ["ML201"]
-    assert enabled(Settings(select=("ML2",), ignore=("ML201",))) == ["ML202", "ML203"]
-    assert enabled(Settings(select=("ML",), ignore=("ML1",))) == [c for c in ALL if c[2] != "1" and c != "ML203"]
-    assert enabled(Settings(ignore=("ML1",), extend_select=("ML104",))) == [
-        "ML104", "ML201", "ML202", "ML301", "ML302", "ML303", "ML304"]
+    assert enabled(Settings(select=("ML2",), ignore=("ML201",))) == [c for c in ALL if c.startswith("ML2")
+                                                                     and c != "ML201"]
+    assert enabled(Settings(select=("ML",), ignore=("ML1",))) == [c for c in ON if not c.startswith("ML1")]
+    assert enabled(Settings(ignore=("ML1",), extend_select=("ML104",))) == ["ML104"] + [
+        c for c in ON if not c.startswith("ML1")]
 
 
 def test_ml203_most_specific_entry_wins():
-    assert Settings(select=("ML203",), ignore=("ML2",)).enabled("ML203")
-    assert not Settings(select=("ML2",), ignore=("ML203",)).enabled("ML203")
-    assert not Settings(select=("ML2",), ignore=("ML20",)).enabled("ML203")
-    assert not Settings(extend_select=("ML203",), ignore=("ML203",)).enabled("ML203")
+    assert Settings(select=("ML203",), ignore=("ML2",)).enabled(ML203)
+    assert not Settings(select=("ML2",), ignore=("ML203",)).enabled(ML203)
+    assert not Settings(select=("ML2",), ignore=("ML20",)).enabled(ML203)
+    assert not Settings(extend_select=("ML203",), ignore=("ML203",)).enabled(ML203)
 
 
 def test_with_overrides_skips_none_and_engine_config():
@@ -128,6 +169,21 @@ def test_ml_prefix_alone_is_a_valid_code():
     assert settings_from_table({"select": ["ML"]}).select == ("ML",)
 
 
+def test_codes_are_checked_against_the_codes_passed_in():
+    assert _settings_from_table({"select": ["ML9"]}, rule_codes=lambda: ("ML901",)).select == ("ML9",)
+    with pytest.raises(ConfigError, match="'ML101'"):
+        _settings_from_table({"ignore": ["ML101"]}, rule_codes=lambda: ("ML901",))
+    with pytest.raises(ValueError, match="a command-line option: 'ML2'"):
+        check_codes(["ML1", "ML2"], "a command-line option", ("ML101",))
+
+
+def test_rule_codes_are_asked_for_only_when_there_are_entries():
+    def unexpected():
+        raise AssertionError("rule codes asked for without select / ignore entries")
+
+    assert _settings_from_table({"select": [], "sensitive-columns": ["age"]}, rule_codes=unexpected).select == ()
+
+
 # --- pyproject discovery --------------------------------------------------------------------------
 
 def test_find_pyproject_nearest_at_or_above(tmp_path):
@@ -150,39 +206,39 @@ def test_find_pyproject_ignores_a_folder_named_pyproject_toml(tmp_path):
 def test_load_settings_without_pyproject_is_the_defaults(tmp_path):
     if find_pyproject(str(tmp_path)) is not None:
         pytest.skip("a pyproject.toml above the temporary folder")
-    assert load_settings(str(tmp_path)) == Settings()
+    assert load(tmp_path) == Settings()
 
 
 def test_load_settings_without_a_tool_mllint_table(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.black]\nline-length = 99\n')
-    assert load_settings(str(tmp_path)) == Settings()
+    assert load(tmp_path) == Settings()
 
 
 def test_load_settings_reads_tool_mllint(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "pyproject.toml").write_text(
         '[tool.mllint]\nignore = ["ML2"]\nextend-sensitive-columns = ["zip_code"]\n')
-    s = load_settings(str(tmp_path / "sub"))
+    s = load(tmp_path / "sub")
     assert s.ignore == ("ML2",)
     assert s.sensitive.terms == DEFAULT_TERMS + ("zip_code",)
-    assert not s.enabled("ML201") and s.enabled("ML101")
+    assert not s.enabled(rule("ML201")) and s.enabled(rule("ML101"))
 
 
 def test_load_settings_sees_an_edited_file(tmp_path):
     path = tmp_path / "pyproject.toml"
     path.write_text('[tool.mllint]\nignore = ["ML2"]\n')
-    assert load_settings(str(tmp_path)).ignore == ("ML2",)
+    assert load(tmp_path).ignore == ("ML2",)
     path.write_text('[tool.mllint]\nignore = ["ML3"]\n')
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000_000))
-    assert load_settings(str(tmp_path)).ignore == ("ML3",)
+    assert load(tmp_path).ignore == ("ML3",)
 
 
 def test_load_settings_errors_name_the_file(tmp_path):
     path = tmp_path / "pyproject.toml"
     path.write_text("[tool.mllint]\nbogus = true\n")
     with pytest.raises(ConfigError, match=r"pyproject\.toml: unknown key \[tool\.mllint\] 'bogus'"):
-        load_settings(str(tmp_path))
+        load(tmp_path)
     assert str(path) in _error(tmp_path)
 
 
@@ -199,7 +255,7 @@ def test_load_settings_tool_mllint_not_a_table(tmp_path):
 
 def _error(folder: Path) -> str:
     with pytest.raises(ConfigError) as info:
-        load_settings(str(folder))
+        load(folder)
     return str(info.value)
 
 
