@@ -111,6 +111,7 @@ _CALLABLE_NAMES = frozenset({"typing.Callable", "collections.abc.Callable"})
 _HASHABLE_NAMES = frozenset({"typing.Hashable", "collections.abc.Hashable"})
 _TYPEVAR_FACTORIES = frozenset({"TypeVar", "ParamSpec", "TypeVarTuple"})
 
+#: Recursion guard for alias, re-export and TypeVar chains of the stubs.
 _MAX_DEPTH = 40
 
 
