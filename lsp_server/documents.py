@@ -5,6 +5,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 
@@ -173,3 +174,9 @@ def _clamp(lines: list[str], position: tuple[int, int]) -> tuple[int, int]:
     if line >= len(lines):
         return (max(len(lines) - 1, 0), len(lines[-1]) if lines else 0)
     return line, min(character, len(lines[line]))
+
+
+def uri_to_path(uri: str) -> str | None:
+    """The file system path of a ``file:`` uri, None for any other scheme."""
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else None

@@ -7,6 +7,8 @@ actions answer from the last completed analysis.  Notebooks are analysed as a wh
 (cells joined) and only the cells whose diagnostics changed are published again.
 Frames are read by transport.py (bounded sizes) and dispatched by protocol.py (every
 request gets a response).
+This module is document sync and the analysis lifecycle; notebooks.py, diagnostics.py and
+editor_requests.py are mixed into :class:`MllintServer` for the rest.
 Everything that can fail is caught: a bad document or a bug of ours becomes a
 log line on stderr, never a dead server.
 """
@@ -16,27 +18,28 @@ import asyncio
 import gc
 import logging
 import os
-import re
 import sys
 import threading
-from dataclasses import replace
 from typing import Any, BinaryIO, Callable
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from mllint import __version__
-from mllint.findings import Finding
-from mllint.noqa import NOQA
 from mllint.settings import Settings
 
-from .protocol import MllintProtocol, serve
-from .transport import FrameReader
-from .documents import AnalysisCache, Snapshot, cell_position, failed, lsp_range, notebook_key, text_key
+from .diagnostics import Diagnostics
+from .documents import AnalysisCache, Snapshot, failed, text_key, uri_to_path
+from .editor_requests import EditorRequests, suppress_edit
+from .notebooks import NotebookSync
 from .pool import AnalysisPool, AnalysisTimeout, Stale, WorkerDied
+from .protocol import MllintProtocol, serve
 from .settings import EditorSettings, project_settings
+from .transport import FrameReader
+
+__all__ = ["MllintServer", "main", "server", "suppress_edit", "uri_to_path"]
 
 log = logging.getLogger("mllint.lsp")
 DEBOUNCE_SECONDS = 0.15
@@ -46,12 +49,9 @@ HARD_LIMIT_SECONDS = 60.0      # a worker still busy after this is killed and re
 COLLECT_EVERY = 20             # ...or after this many analyses without a quiet moment
 
 
-def uri_to_path(uri: str) -> str | None:
-    parsed = urlparse(uri)
-    return unquote(parsed.path) if parsed.scheme == "file" else None
+class MllintServer(NotebookSync, Diagnostics, EditorRequests, LanguageServer):
+    """Document sync and the analysis lifecycle; notebooks, diagnostics and requests are mixed in."""
 
-
-class MllintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
             "mllint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
@@ -271,252 +271,6 @@ class MllintServer(LanguageServer):
         self.idle_collect = None
         self.analyses_since_collect = 0
         gc.collect(generation)
-
-    async def _refresh_notebook(self, uri: str, notebook: types.NotebookDocument,
-                                generation: int | None = None) -> None:
-        version = notebook.version
-        cells, all_cells = self.notebook_cells(notebook)
-        path, settings = uri_to_path(uri) or uri, self.settings
-        analysed = cells if self.editor.enable else []
-        snapshot = await self.run_analysis(uri, generation, notebook_key(analysed, path, settings), "notebook",
-                                           analysed, path, settings)
-        if snapshot is not None and not self.editor.enable:
-            snapshot = replace(snapshot, cell_uris=[c for c, _ in cells])
-        current = self.workspace.get_notebook_document(notebook_uri=uri)
-        if snapshot is None or current is None or current.version != version:
-            return
-        self.snapshots[uri] = snapshot
-        self.after_analysis()
-        if self.pulls_diagnostics:
-            return
-        by_cell: dict[str, list[types.Diagnostic]] = {cell_uri: [] for cell_uri in all_cells}
-        for cell_uri, diagnostic in self.notebook_diagnostics(snapshot):
-            by_cell.setdefault(cell_uri, []).append(diagnostic)
-        self.publish_cells(uri, by_cell)
-
-    def notebook_cells(self, notebook: types.NotebookDocument) -> tuple[list[tuple[str, str]], list[str]]:
-        """(uri, text) of the python code cells in order, and the uris of all cells."""
-        cells, all_cells = [], []
-        for cell in notebook.cells:
-            document = self.document(cell.document)
-            all_cells.append(cell.document)
-            if document is not None and cell.kind == types.NotebookCellKind.Code and \
-                    (document.language_id or "python") == "python":
-                cells.append((cell.document, document.source))
-        return cells, all_cells
-
-    def publish_cells(self, notebook_uri: str, by_cell: dict[str, list[types.Diagnostic]]) -> None:
-        """Publish the cells whose diagnostics changed since the last publish for this notebook.
-
-        The first publish is complete (every cell, empty ones too); later ones send only what
-        changed, and clear cells that left the notebook with diagnostics still shown.  A
-        500-cell notebook edited in one cell then costs a message or two, not 500.
-        """
-        previous = self.published_cells.get(notebook_uri)
-        changed = [(cell_uri, diagnostics) for cell_uri, diagnostics in by_cell.items()
-                   if previous is None or previous.get(cell_uri) != diagnostics]
-        if previous is not None:
-            changed += [(cell_uri, []) for cell_uri, diagnostics in previous.items()
-                        if cell_uri not in by_cell and diagnostics]
-        self.published_cells[notebook_uri] = by_cell
-        for cell_uri, diagnostics in changed:
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell_uri,
-                                                                                  diagnostics=diagnostics))
-
-    # -- diagnostics ----------------------------------------------------------------------------
-    def diagnostics(self, uri: str, snapshot: Snapshot) -> list[types.Diagnostic]:
-        document = self.document(uri) or self.workspace.get_text_document(uri)
-        lines = document.source.split("\n")
-        codec = document.position_codec
-
-        def to_range(span) -> types.Range:
-            return lsp_range(lines, codec, (span.start_line - 1, span.start_col), (span.end_line - 1, span.end_col))
-
-        out = [self._diagnostic(f, to_range, lambda span: (uri, to_range(span))) for f in snapshot.findings]
-        notice = self._not_analysed(snapshot, lines, codec)
-        return [notice] + out if notice is not None else out
-
-    def _not_analysed(self, snapshot: Snapshot, lines: list[str], codec: Any) -> types.Diagnostic | None:
-        """One information diagnostic on line 1 when (part of) the document was not analysed, and why."""
-        reason = snapshot.notice
-        if reason is None:
-            return None
-        return types.Diagnostic(range=lsp_range(lines, codec, (0, 0), (0, len(lines[0]) if lines else 0)),
-                                message=reason, severity=types.DiagnosticSeverity.Information, source="mllint")
-
-    def notebook_diagnostics(self, snapshot: Snapshot) -> list[tuple[str, types.Diagnostic]]:
-        source = snapshot.source
-        out = []
-
-        def place(span) -> tuple[str, types.Range] | None:
-            start = cell_position(source, span.start_line)
-            if start is None or start[0] >= len(snapshot.cell_uris):
-                return None
-            cell_uri = snapshot.cell_uris[start[0]]
-            document = self.document(cell_uri)
-            lines = document.source.split("\n") if document is not None else [""]
-            codec = document.position_codec if document is not None else self.workspace.position_codec
-            end_line = start[1] + (span.end_line - span.start_line)
-            return cell_uri, lsp_range(lines, codec, (start[1], source.cell_column(span.start_line, span.start_col)),
-                                       (end_line, source.cell_column(span.end_line, span.end_col)))
-
-        if snapshot.cell_uris:
-            first = self.document(snapshot.cell_uris[0])
-            lines = first.source.split("\n") if first is not None else [""]
-            codec = first.position_codec if first is not None else self.workspace.position_codec
-            notice = self._not_analysed(snapshot, lines, codec)
-            if notice is not None:
-                out.append((snapshot.cell_uris[0], notice))
-        for finding in snapshot.findings:
-            placed = place(finding.span)
-            if placed is None:
-                continue
-            diagnostic = self._diagnostic(finding, lambda span, p=placed: p[1], place)
-            out.append((placed[0], diagnostic))
-        return out
-
-    def _diagnostic(self, finding: Finding, to_range, place) -> types.Diagnostic:
-        from mllint.rules import rule_by_code
-
-        rule = rule_by_code(finding.code)
-        related = []
-        for item in finding.related:
-            where = place(item.span)
-            if where is not None:
-                related.append(types.DiagnosticRelatedInformation(types.Location(where[0], where[1]), item.message))
-        return types.Diagnostic(
-            range=to_range(finding.span),
-            message=finding.message,
-            severity=self.editor.severity_for(finding.code, finding.severity.value),
-            code=finding.code,
-            code_description=types.CodeDescription(href=rule.url()) if rule is not None else None,
-            source="mllint",
-            related_information=related or None,
-            data={"code": finding.code, "line": finding.span.start_line},
-        )
-
-    # -- hover ----------------------------------------------------------------------------------------
-    def hover(self, uri: str, position: types.Position) -> types.Hover | None:
-        snapshot, line_offset = self._snapshot_for(uri)
-        document = self.document(uri)
-        if snapshot is None or document is None:
-            return None
-        line = position.line + 1 + line_offset
-        for finding in snapshot.findings:
-            if finding.span.start_line <= line <= finding.span.end_line:
-                from mllint.rules import rule_by_code
-                rule = rule_by_code(finding.code)
-                body = f"**{finding.code}** {finding.message}"
-                if rule is not None:
-                    body += "\n\n---\n\n" + rule.documentation()
-                return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, body))
-        word = document.word_at_position(position)
-        if not word:
-            return None
-        text = snapshot.hovers.get(word)
-        if text is None:
-            return None
-        return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text))
-
-    def _snapshot_for(self, uri: str) -> tuple[Snapshot | None, int]:
-        """The snapshot of a document, or of the notebook a cell belongs to (with the cell's line offset)."""
-        if uri in self.snapshots:
-            return self.snapshots[uri], 0
-        notebook = self.workspace.get_notebook_document(cell_uri=uri)
-        if notebook is None:
-            return None, 0
-        snapshot = self.snapshots.get(notebook.uri)
-        if snapshot is None or uri not in snapshot.cell_uris:
-            return None, 0
-        source = snapshot.source
-        index = snapshot.cell_uris.index(uri)
-        for cell in (source.cells if source is not None else ()):
-            if cell.code_cell == index + 1:
-                return snapshot, cell.first_line - 1
-        return None, 0
-
-    # -- code actions ----------------------------------------------------------------------------------
-    async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
-        """Suppress actions, and the Pipeline fix computed off the event loop (it re-analyses the rewrite)."""
-        uri = params.text_document.uri
-        document = self.document(uri)
-        if document is None:
-            return []
-        source, version = document.source, document.version
-        lines = source.split("\n")
-        actions: list[types.CodeAction] = []
-        for diagnostic in params.context.diagnostics:
-            if diagnostic.source != "mllint" or not isinstance(diagnostic.code, str):
-                continue
-            edit = suppress_edit(lines, diagnostic.range.start.line, diagnostic.code, document.position_codec)
-            if edit is not None:
-                actions.append(types.CodeAction(
-                    title=f"Suppress {diagnostic.code} on this line", kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[diagnostic], edit=types.WorkspaceEdit(changes={uri: [edit]})))
-            if diagnostic.code == "ML101" and uri in self.snapshots:
-                try:
-                    fixed = await self.request_pool.run("pipeline_fix", source, uri_to_path(uri),
-                                                        diagnostic.range.start.line + 1, self.settings)
-                except Exception as exc:
-                    log.warning("Pipeline fix not computed: %s", type(exc).__name__)
-                    fixed = None
-                if fixed is not None and document.version == version:   # not for a text edited meanwhile
-                    end = document.position_codec.position_to_client_units(
-                        lines, types.Position(len(lines) - 1, len(lines[-1])))
-                    actions.append(types.CodeAction(
-                        title="Fit the preprocessing inside a Pipeline on the training split",
-                        kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=True,
-                        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(
-                            types.Range(types.Position(0, 0), end), fixed)]})))
-        return actions
-
-    # -- explain ------------------------------------------------------------------------------------------
-    async def explain(self, uri: str) -> dict[str, str]:
-        """The plan of a document (or of the notebook a cell belongs to), rendered in the request worker."""
-        notebook = self.workspace.get_notebook_document(notebook_uri=uri) or \
-            self.workspace.get_notebook_document(cell_uri=uri)
-        settings = self.settings
-        try:
-            if notebook is not None:
-                cells, _ = self.notebook_cells(notebook)
-                return await self.request_pool.run("explain_notebook", cells, uri_to_path(notebook.uri) or notebook.uri,
-                                                   settings)
-            document = self.document(uri)
-            if document is None:
-                raise ValueError(f"unknown document: {uri}")
-            previous = self.snapshots.get(uri)
-            return await self.request_pool.run("explain_text", document.source, uri_to_path(uri) or uri, settings,
-                                               previous.known_columns if previous is not None else None)
-        except AnalysisTimeout:
-            raise ValueError(f"explain stopped after {self.hard_limit:g} s") from None
-
-
-def suppress_edit(lines: list[str], line: int, code: str, codec: Any = None) -> types.TextEdit | None:
-    """Add ``code`` to the line's ``# noqa`` (or append one); None when it is already silenced.
-
-    Columns are converted to the client's position encoding (UTF-16 by default), so the
-    comment lands at the end of a line holding accents or emoji too.
-    """
-    if not 0 <= line < len(lines):
-        return None
-    text = lines[line]
-
-    def position(character: int) -> types.Position:
-        point = types.Position(line, character)
-        return codec.position_to_client_units(lines, point) if codec is not None else point
-
-    match = NOQA.search(text)
-    if match is None:
-        end = position(len(text))
-        return types.TextEdit(types.Range(end, end), f"  # noqa: {code}")
-    codes = match.group("codes")
-    if not codes:
-        return None   # a bare `# noqa` already silences everything
-    listed = [c for c in re.split(r"[,\s]+", codes.upper()) if c]
-    if any(code.startswith(c) for c in listed):
-        return None
-    start, end = match.span("codes")
-    return types.TextEdit(types.Range(position(start), position(end)), ", ".join(listed + [code]))
 
 
 server = MllintServer()
