@@ -87,10 +87,11 @@ def findings_text(script: Path) -> str:
     """The findings ``mllint check`` reports on SCRIPT when run in its folder: one
     ``LINE:COL CODE message`` line each (related places indented under it), sorted."""
     from mllint.check_command import check_file
+    from mllint.rules import rule_codes
     from mllint.settings import find_pyproject, load_settings
 
     folder = str(script.parent)
-    settings = load_settings(folder)
+    settings = load_settings(folder, rule_codes=rule_codes)
     pyproject = find_pyproject(folder)
     settings = settings.with_overrides(project_root=os.path.dirname(pyproject) if pyproject else folder)
     report = check_file(str(script), settings, script.read_bytes())
