@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from mllint.analysis import Analysis
-from mllint.domains.values import Data, Estimator
+from mllint.domains.values import Data, DataKind, Estimator
 
 _MAX_COLUMNS = 40
 
@@ -17,9 +17,9 @@ def describe_value(name: str, analysis: Analysis) -> str | None:
 
 
 def _describe_data(name: str, data: Data, analysis: Analysis) -> str:
-    kind = {"frame": "DataFrame", "series": "Series", "array": "array"}[data.kind]
+    kind = {DataKind.FRAME: "DataFrame", DataKind.SERIES: "Series", DataKind.ARRAY: "array"}[data.kind]
     lines = [f"**{name}**: {kind} (inferred by mllint)"]
-    if data.kind == "frame":
+    if data.kind is DataKind.FRAME:
         names = list(data.schema.names)
         shown = ", ".join(f"`{n}`" for n in names[:_MAX_COLUMNS])
         more = f", … ({len(names) - _MAX_COLUMNS} more)" if len(names) > _MAX_COLUMNS else ""
@@ -27,7 +27,7 @@ def _describe_data(name: str, data: Data, analysis: Analysis) -> str:
             lines.append(f"columns: {shown}{more}{' and possibly more' if data.schema.open else ''}")
         else:
             lines.append("columns: unknown")
-    elif data.kind == "series" and data.name:
+    elif data.kind is DataKind.SERIES and data.name:
         lines.append(f"column: `{data.name}`")
     if data.prov is not None:
         plan = analysis.plan
@@ -50,7 +50,7 @@ def _describe_estimator(name: str, estimator: Estimator) -> str:
     if estimator.branches:
         lines.append("column branches:")
         for branch_name, part, columns in estimator.branches:
-            from mllint.interpreter.data_ops import const_strings
+            from mllint.domains.data_ops import const_strings
             cols = const_strings(columns)
             lines.append(f"- `{branch_name}`: {_label(part)} on {', '.join(cols) if cols else 'unknown columns'}")
     return "\n".join(lines)

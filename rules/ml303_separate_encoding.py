@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
+from mllint.domains.values import StatisticKind
 from mllint.plan import EvaluationKind
 from mllint.rule import Rule, RuleContext
 
@@ -64,13 +65,13 @@ print(LogisticRegression().fit(X_train, y_train).score(X_test, y_test))
             fit = facts.fit_before(evaluation)
             if fit is None:
                 continue
-            trained = {id(s.origin) for s in fit.feature_stats if s.what == "get_dummies"}
-            applied = [s for s in evaluation.feature_stats if s.what == "get_dummies"]
+            trained = {id(s.origin) for s in fit.feature_stats if s.kind is StatisticKind.ENCODING}
+            applied = [s for s in evaluation.feature_stats if s.kind is StatisticKind.ENCODING]
             if not trained or not applied or any(id(s.origin) in trained for s in applied):
                 continue
             site = facts.stat_site(applied[-1])
             message = (f"`{facts.code(site, 50)}` encodes the evaluation data separately from the training data "
-                       f"encoded on {facts.at(facts.stat_site(next(s for s in fit.feature_stats if s.what == 'get_dummies')))}: "
+                       f"encoded on {facts.at(facts.stat_site(next(s for s in fit.feature_stats if s.kind is StatisticKind.ENCODING)))}: "
                        f"the dummy columns can differ; use a fitted OneHotEncoder")
             yield self.finding(ctx, facts.statement_span(site), message,
                                [(evaluation.site, "model applied here")])

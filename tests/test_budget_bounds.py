@@ -19,7 +19,7 @@ from mllint.domains.bounds import (DEDUP_STATS, MAX_CHARS, MAX_COLUMNS, MAX_INT_
                                    MAX_ORIGINS, MAX_STATS)
 from mllint.domains.provenance import Origin, Provenance
 from mllint.domains.schema import Column, Schema
-from mllint.domains.values import TOP, Const, Data, DictV, Seq, Statistic, size_of
+from mllint.domains.values import DataKind, TOP, Const, Data, DictV, Seq, Statistic, size_of
 from mllint.interpreter.budget import Budget
 from mllint.settings import Settings
 
@@ -87,16 +87,16 @@ def test_lag_merges_in_a_loop_stay_bounded(tmp_path, lags):
 
 def test_statistics_are_a_set_and_bounded_by_construction():
     stat = Statistic("mean", None, frozenset())
-    frame = Data("frame", (), stats=(stat,) * 1000)
+    frame = Data(DataKind.FRAME, (), stats=(stat,) * 1000)
     assert frame.stats == (stat,)
-    assert len(Data("frame", (), stats=(stat,) * DEDUP_STATS).stats) == DEDUP_STATS   # small repeats: left alone
+    assert len(Data(DataKind.FRAME, (), stats=(stat,) * DEDUP_STATS).stats) == DEDUP_STATS   # small repeats: left alone
     many = tuple(Statistic("mean", None, frozenset()) for _ in range(MAX_STATS + 10))
     prov = Provenance.of_source(1)
-    widened = Data("frame", (), prov=prov, stats=many)
+    widened = Data(DataKind.FRAME, (), prov=prov, stats=many)
     # past the bound the list is incomplete, so the rows become unknown: no rule compares it
     assert len(widened.stats) == MAX_STATS and widened.prov is None
-    assert Data("frame", (), prov=prov, stats=many[:MAX_STATS]).prov == prov
-    joined = Data("frame", tuple(range(MAX_NODES * 3)))     # control-flow joins add nodes: the latest stay
+    assert Data(DataKind.FRAME, (), prov=prov, stats=many[:MAX_STATS]).prov == prov
+    joined = Data(DataKind.FRAME, tuple(range(MAX_NODES * 3)))     # control-flow joins add nodes: the latest stay
     assert joined.nodes == tuple(range(MAX_NODES * 2, MAX_NODES * 3))
 
 

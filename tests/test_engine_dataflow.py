@@ -1,7 +1,7 @@
 """The abstract interpreter's data flow: assignments, control flow, functions, expressions."""
 from __future__ import annotations
 
-from mllint.domains.values import TOP, Const, Seq
+from mllint.domains.values import DataKind, TOP, Const, Seq
 from mllint.interpreter.core import MAX_CALL_DEPTH
 
 from helpers import (O, data, node_ids, nodes_of, one, origin_set, parent_ids, run,
@@ -28,7 +28,7 @@ train, test = train_test_split(df)
     split_id = train.nodes[0].id
     assert origin_set(train) == {(src.id, ((split_id, "train"),))}
     assert origin_set(test) == {(src.id, ((split_id, "test"),))}
-    assert train.kind == test.kind == "frame"
+    assert train.kind == test.kind is DataKind.FRAME
 
 
 def test_train_test_split_four_targets(tmp_path):
@@ -42,8 +42,8 @@ X_tr, X_te, y_tr, y_te = train_test_split(df[["x1", "x2"]], df["y"], test_size=0
     split_id = splits[0].id
     assert {n.info.split_of for n in splits} == {split_id}
     X_tr, X_te, y_tr, y_te = (data(a, n) for n in ("X_tr", "X_te", "y_tr", "y_te"))
-    assert X_tr.kind == X_te.kind == "frame"
-    assert y_tr.kind == y_te.kind == "series"
+    assert X_tr.kind == X_te.kind is DataKind.FRAME
+    assert y_tr.kind == y_te.kind is DataKind.SERIES
     assert X_tr.schema.names == ("x1", "x2") and y_te.name == "y"
     src = source_named(a.plan, "d.csv")
     assert origin_set(X_tr) == origin_set(y_tr) == {(src.id, ((split_id, "train"),))}
@@ -604,7 +604,7 @@ y = adults[TARGET]
     assert q.description == "query: age > 18"
     assert q.info.reads == frozenset({"age"})
     assert one(a.plan, O.PROJECTION, "to ['age', 'income']") is not None
-    assert data(a, "y").kind == "series" and data(a, "y").name == "label"
+    assert data(a, "y").kind is DataKind.SERIES and data(a, "y").name == "label"
 
 
 def test_fstring_path_is_unknown_not_guessed(tmp_path):

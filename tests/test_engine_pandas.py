@@ -6,7 +6,7 @@ import os
 import pytest
 
 from mllint import Config
-from mllint.domains.values import TOP, Data, Statistic
+from mllint.domains.values import DataKind, TOP, Data, Statistic
 
 from helpers import (O, data, names_with_lineage, nodes_of, one, origin_set, parent_ids, run,
                      source_named, sources)
@@ -16,7 +16,7 @@ PD = "import pandas as pd\n"
 
 def _frame(a, name: str) -> Data:
     value = data(a, name)
-    assert value.kind == "frame", value.kind
+    assert value.kind is DataKind.FRAME, value.kind
     return value
 
 
@@ -289,9 +289,9 @@ z = df.loc[:, ["age"]]
     py = one(a.plan, O.PROJECTION, "to ['label']")
     assert parent_ids(a.plan, px) == parent_ids(a.plan, py) == [src.id]
     X, y, z = data(a, "X"), data(a, "y"), data(a, "z")
-    assert X.kind == "frame" and X.schema.names == ("age", "sex") and not X.schema.open
-    assert y.kind == "series" and y.name == "label"
-    assert z.kind == "frame" and z.schema.names == ("age",)
+    assert X.kind is DataKind.FRAME and X.schema.names == ("age", "sex") and not X.schema.open
+    assert y.kind is DataKind.SERIES and y.name == "label"
+    assert z.kind is DataKind.FRAME and z.schema.names == ("age",)
     assert origin_set(X) == origin_set(y) == {(src.id, ())}
 
 
@@ -332,7 +332,7 @@ n = df.to_numpy()
 s = df["age"].to_numpy()
 """)
     v, n, s = data(a, "v"), data(a, "n"), data(a, "s")
-    assert v.kind == n.kind == s.kind == "array"
+    assert v.kind == n.kind == s.kind is DataKind.ARRAY
     src = source_named(a.plan, "x.csv")
     assert n.nodes == (src,)          # no plan node: same rows, same values
     p_v, p_s = nodes_of(a.plan, O.PROJECTION)
@@ -459,7 +459,7 @@ X = enc.drop(columns=["label"])
 def test_series_comparison_is_a_mask_without_node(tmp_path):
     a = run(tmp_path, SCHEMA + 'm = df["age"] > 30\n')
     m = data(a, "m")
-    assert m.kind == "series" and m.is_mask and m.reads == frozenset({"age"})
+    assert m.kind is DataKind.SERIES and m.is_mask and m.reads == frozenset({"age"})
     assert nodes_of(a.plan, O.SELECTION) == []
 
 

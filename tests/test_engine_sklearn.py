@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from mllint.plan import EvaluationKind
-from mllint.domains.values import Estimator, Statistic
+from mllint.domains.values import DataKind, Estimator, Statistic
 
 from helpers import (O, data, estimator, nodes_of, one, origin_set, parent_ids, parent_ops, run,
                      source_named)
@@ -103,7 +103,7 @@ Xte = sc.transform(X_test)
     assert fit_t.info.phase.value == "fit_transform" and tr_t.info.phase.value == "transform"
     assert fit_t.info.learns is True
     Xtr, Xte = data(a, "Xtr"), data(a, "Xte")
-    assert Xtr.kind == Xte.kind == "array"
+    assert Xtr.kind == Xte.kind is DataKind.ARRAY
     assert origin_set(Xte) == {(_src(a).id, ((split, "test"),))}
     sc = estimator(a, "sc")
     assert len(sc.fits) == 1 and origin_set(sc.fits[0][0]) == {(_src(a).id, ((split, "train"),))}

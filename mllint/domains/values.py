@@ -7,6 +7,7 @@ value, because ``model.fit(...)`` changes the object every alias refers to.
 """
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..knowledge.sklearn_api import EstimatorInfo
     from ..plan import PlanNode
+
+
+class DataKind(enum.Enum):
+    """What a :class:`Data` value is at run time."""
+
+    FRAME = "DataFrame"
+    SERIES = "Series"
+    ARRAY = "ndarray"
+
+
+class SeqKind(enum.Enum):
+    """The Python container a literal :class:`Seq` stands for (a slice ``a:b:c`` is one too)."""
+
+    LIST = "list"
+    TUPLE = "tuple"
+    SET = "set"
+    SLICE = "slice"
 
 
 class Value:
@@ -71,7 +89,7 @@ class Seq(Value):
     """A list / tuple / set literal whose elements are values."""
 
     items: tuple[Value, ...]
-    kind: str = "list"
+    kind: SeqKind = SeqKind.LIST
     size: int = field(default=0, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -96,7 +114,7 @@ class Seq(Value):
                 inner = item.constants()
                 if inner is None:
                     return None
-                out.append(tuple(inner) if item.kind == "tuple" else inner)
+                out.append(tuple(inner) if item.kind is SeqKind.TUPLE else inner)
             else:
                 return None
         return out
@@ -132,7 +150,7 @@ class Ref(Value):
 
 @dataclass(frozen=True, slots=True)
 class Data(Value):
-    """A DataFrame ('frame'), Series ('series') or ndarray ('array').
+    """A DataFrame, Series or ndarray (``kind``).
 
     ``nodes`` are the plan nodes that produced the value (several after a
     control-flow join).  ``reads`` are the columns an expression read (what a
@@ -140,7 +158,7 @@ class Data(Value):
     into the values (for leakage rules), as ``(node-or-None, provenance)``.
     """
 
-    kind: str
+    kind: DataKind
     nodes: tuple["PlanNode", ...]
     schema: Schema = UNKNOWN_SCHEMA
     prov: Provenance | None = None
@@ -174,9 +192,19 @@ class Data(Value):
         return self.nodes[-1] if self.nodes else None
 
 
+class StatisticKind(enum.Enum):
+    """What a :class:`Statistic` folded into data stands for."""
+
+    COMPUTED = "computed"         # a number over rows: mean, std, a fitted transformer's parameters, a score
+    ENCODING = "encoding"         # get_dummies' categories: the columns it creates depend on the rows
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Statistic(Value):
-    """A number computed over rows (mean, std, quantile...): remembers the rows it saw."""
+    """A number computed over rows (mean, std, quantile...): remembers the rows it saw.
+
+    ``what`` is for messages; ``kind`` is what rules and transfer functions test.
+    """
 
     what: str
     prov: Provenance | None
@@ -184,6 +212,7 @@ class Statistic(Value):
     origin: "Any" = None      # the plan node or Site where it was computed
     estimator: "Any" = None   # the fitted estimator whose transform applied it, if any
     learned: bool = True      # False for markers of stateless steps (FunctionTransformer, get_dummies)
+    kind: StatisticKind = StatisticKind.COMPUTED
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +305,7 @@ class Prediction(Value):
     estimator: Estimator
 
 
-def seq_or_top(items: tuple[Value, ...], kind: str = "list") -> Value:
+def seq_or_top(items: tuple[Value, ...], kind: SeqKind = SeqKind.LIST) -> Value:
     """A literal sequence, or TOP past its size bound (for callers outside ``Interpreter.eval``)."""
     try:
         return Seq(items, kind)

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
+from dataclasses import replace
+
 import libcst as cst
 
-from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, FoldIndex, Folds, GroupBy, Lambda, Ref,
+from ..domains.values import (SeqKind, DataKind, TOP, Accessor, Const, Data, DictV, Estimator, FoldIndex, Folds, GroupBy, Lambda, Ref,
                               Seq, Statistic, UserFunction, Value, join, seq_or_top)
 from ..domains.bounds import MAX_ITEMS
-from ..domains.provenance import Provenance
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
-from ..plan import NodeInfo, Operator, PlanNode, Site, View
-from .data_ops import const_strings, lineage_of, parents_of, stats_of
-from .folding import const_or_top, fold_binary, fold_call, fold_compare, fold_str_method, fold_unary
+from ..plan import NodeInfo, Operator, PlanNode, Site
+from ..domains.data_ops import const_strings, lineage_of, parents_of, stats_of
+from ..domains.folding import fold_binary, fold_compare, fold_unary
+from ..knowledge.builtins_ops import BUILTIN_FUNCTIONS, DICT_METHODS, SEQUENCE_METHODS, STR_METHODS
+from ..library.registration import Family
+from ..library.context import INHERIT
+from .dispatch import Host, invoke, lookup
 from .pandas_calls import PandasCalls
 from .sklearn_calls import SklearnCalls
 
@@ -27,27 +32,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from .core import Interpreter
     from .scope import Scope
 
-_INHERIT: Any = object()   # emit(prov=...) default: the union of the data parents' rows
-
-
 class CallEvaluator(PandasCalls, SklearnCalls):
     def __init__(self, interpreter: "Interpreter") -> None:
         self.it = interpreter
+        self.host = Host(interpreter)
 
     # -- plan helpers ------------------------------------------------------------
     def emit(self, op: Operator, description: str | None, parents: list, node: cst.CSTNode | None,
              info: NodeInfo | None = None, *, visible: bool = True, columns: Sequence[str] | None = None,
-             site: Site | None = None, schema=None, prov=_INHERIT) -> PlanNode:
+             site: Site | None = None, schema=None, prov=INHERIT) -> PlanNode:
         """A plan node with its typed record; rows inherited from the data parents unless given."""
-        if prov is _INHERIT:
-            prov = _inherited_provenance(parents)
-        view = View(visible, tuple(columns) if columns is not None else None)
-        created = self.it.emit(op, description, parents, site if site is not None else
-                               (self.it.site(node) if node is not None else None), schema=schema, prov=prov,
-                               info=info, view=view)
-        if op is Operator.DATA_SOURCE and created.provenance is None:
-            created.provenance = Provenance.of_source(created.id)
-        return created
+        where = site if site is not None else (self.it.site(node) if node is not None else None)
+        return self.host.emit_node(op, description, parents, where, info, visible, columns, schema, prov)
 
     def unknown(self, description: str, inputs: list[Value], node: cst.CSTNode) -> Value:
         """An operation we do not model on data: keep the edges, widen the value."""
@@ -72,16 +68,16 @@ class CallEvaluator(PandasCalls, SklearnCalls):
 
     def setattr(self, base: Value, attr: str, value: Value) -> Value | None:
         """``df.columns = [...]`` renames; other attribute stores leave our values alone."""
-        if isinstance(base, Data) and base.kind == "frame" and attr == "columns":
+        if isinstance(base, Data) and base.kind is DataKind.FRAME and attr == "columns":
             names = const_strings(value)
             if names is None:
-                return Data("frame", base.nodes, UNKNOWN_SCHEMA, base.prov, None, lineage_of(base), False, base.stats)
+                return Data(DataKind.FRAME, base.nodes, UNKNOWN_SCHEMA, base.prov, None, lineage_of(base), False, base.stats)
             old = base.schema.columns
             if len(old) == len(names) and not base.schema.open:
                 schema = Schema(tuple(Column(n, c.lineage) for n, c in zip(names, old)), False)
             else:
                 schema = Schema(tuple(Column(n, base.schema.lineage) for n in names), False)
-            return Data("frame", base.nodes, schema, base.prov, None, base.reads, False, base.stats)
+            return Data(DataKind.FRAME, base.nodes, schema, base.prov, None, base.reads, False, base.stats)
         return None
 
     # -- calls -----------------------------------------------------------------------
@@ -121,142 +117,32 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         if isinstance(receiver, Estimator):
             return self.estimator_method(receiver, name, args, kwargs, node, scope)
         if isinstance(receiver, Seq):
-            return self.seq_method(receiver, name, args, node, scope)
+            return self.literal_method(Family.LIST, SEQUENCE_METHODS, receiver, name, args, kwargs, node, scope)
         if isinstance(receiver, DictV):
-            return self.dict_method(receiver, name, args, node, scope)
+            return self.literal_method(Family.DICT, DICT_METHODS, receiver, name, args, kwargs, node, scope)
         if isinstance(receiver, Const) and isinstance(receiver.value, str):
-            return self.str_method(receiver.value, name, args)
+            return self.literal_method(Family.STR, STR_METHODS, receiver.value, name, args, kwargs, node, scope)
         if isinstance(receiver, Statistic):
             return receiver
         return self.unknown(f".{name}() on an unknown object", args + list(kwargs.values()), node)
 
-    # -- builtins ----------------------------------------------------------------------
+    # -- registry dispatch -------------------------------------------------------------
     def call_builtin(self, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
                      scope: "Scope") -> Value:
-        first = args[0] if args else None
-        if name in ("list", "tuple", "set", "sorted") and first is not None:
-            items = self.iterate(first)
-            if items is None:
-                return TOP
-            if name == "sorted":
-                constants = Seq(tuple(items)).constants()
-                if constants is None:
-                    return TOP
-                try:
-                    return Seq(tuple(Const(v) for v in sorted(constants)))
-                except TypeError:
-                    return TOP
-            return Seq(tuple(items), "list" if name == "list" else name)
-        if name in ("list", "tuple", "set") and first is None:
-            return Seq((), name)
-        if name == "dict":
-            return DictV(tuple(Const(k) for k in kwargs), tuple(kwargs.values()))
-        if name == "range":
-            bounds = [a.value for a in args if isinstance(a, Const) and isinstance(a.value, int)]
-            if len(bounds) == len(args) and 1 <= len(bounds) <= 3:
-                try:   # folded ints reach 4,096 bits: a range longer than sys.maxsize has no len()
-                    numbers = range(*bounds)
-                    count = len(numbers)
-                except (ValueError, OverflowError):   # a zero step, or too long
-                    return TOP
-                if count <= 1024:
-                    return Seq(tuple(Const(i) for i in numbers))
-            return TOP
-        if name == "enumerate" and first is not None:
-            items = self.iterate(first)
-            return TOP if items is None else Seq(tuple(Seq((Const(i), v), "tuple") for i, v in enumerate(items)))
-        if name == "zip":
-            columns = [self.iterate(a) for a in args]
-            if not columns or any(c is None for c in columns):
-                return TOP
-            return Seq(tuple(Seq(tuple(row), "tuple") for row in zip(*columns)))
-        if name in ("max", "min", "sorted") and first is not None:
-            self.compared_scores([first] + args[1:] + list(kwargs.values()), node)
-        if name in ("str", "int", "float", "bool", "len", "abs", "round", "min", "max") and first is not None:
-            if isinstance(first, Const):
-                return fold_call({"str": str, "int": int, "float": float, "bool": bool, "abs": abs,
-                                  "round": round, "len": len, "min": min, "max": max}[name], first.value)
-            if name == "len" and isinstance(first, Seq):
-                return Const(len(first.items))
-            if name in ("min", "max") and isinstance(first, Data):
-                return self.statistic(first, name, node)
-            return TOP
-        if name == "print":
-            return Const(None)
-        if name in ("isinstance", "hasattr", "type", "id", "repr", "open", "input", "iter", "next", "map",
-                    "filter", "getattr", "vars", "globals", "locals", "super", "format", "hash", "callable",
-                    "eval", "exec", "compile", "__import__", "setattr", "delattr"):
-            return TOP
-        return self.unknown(f"call of {name}", args + list(kwargs.values()), node)
+        handler = lookup(Family.BUILTIN, BUILTIN_FUNCTIONS.get(name))
+        if handler is None:
+            return self.unknown(f"call of {name}", args + list(kwargs.values()), node)
+        return invoke(self.host, handler, name, None, args, kwargs, node, scope)
 
-    # -- literal methods -------------------------------------------------------------
-    def seq_method(self, seq: Seq, name: str, args: list[Value], node: cst.Call, scope: "Scope") -> Value:
-        receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
-        if name in ("append", "add") and len(args) == 1:
-            self._mutate(receiver, seq_or_top(seq.items + (args[0],), seq.kind), scope)
-            return Const(None)
-        if name == "extend" and len(args) == 1:
-            more = self.iterate(args[0])
-            self._mutate(receiver, seq_or_top(seq.items + tuple(more), seq.kind) if more is not None else TOP, scope)
-            return Const(None)
-        if name == "remove" and len(args) == 1:
-            items = list(seq.items)
-            if args[0] in items:
-                items.remove(args[0])
-                self._mutate(receiver, Seq(tuple(items), seq.kind), scope)
-            else:
-                self._mutate(receiver, TOP, scope)
-            return Const(None)
-        if name in ("copy", "tolist", "to_list"):
-            return seq
-        if name in ("drop", "difference"):
-            dropped = const_strings(args[0]) if args else None
-            if dropped is None:
-                return TOP
-            return Seq(tuple(i for i in seq.items if not (isinstance(i, Const) and i.value in dropped)), seq.kind)
-        if name in ("insert", "pop", "clear", "sort", "reverse", "discard", "update"):
-            self._mutate(receiver, TOP, scope)
-        return TOP
-
-    def dict_method(self, d: DictV, name: str, args: list[Value], node: cst.Call, scope: "Scope") -> Value:
-        if name == "items":
-            return Seq(tuple(Seq((k, v), "tuple") for k, v in zip(d.keys, d.values)))
-        if name == "keys":
-            return Seq(d.keys)
-        if name == "values":
-            return Seq(d.values)
-        if name == "get" and args and isinstance(args[0], Const):
-            found = d.get(args[0].value)
-            return found if found is not None else (args[1] if len(args) > 1 else Const(None))
-        if name == "copy":
-            return d
-        if name in ("update", "pop", "setdefault", "clear", "popitem"):
-            receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
-            self._mutate(receiver, TOP, scope)
-        return TOP
-
-    def _mutate(self, receiver, value: Value, scope: "Scope") -> None:
-        if receiver is not None:
-            self.it.rebind(receiver, value, scope)
-
-    @staticmethod
-    def str_method(text: str, name: str, args: list[Value]) -> Value:
-        if name in ("lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize") and not args:
-            return Const(getattr(text, name)())
-        if name in ("startswith", "endswith", "replace", "split", "format", "join") and \
-                all(isinstance(a, (Const, Seq)) for a in args):
-            plain = [a.value if isinstance(a, Const) else a.constants() for a in args]
-            result = fold_str_method(text, name, plain)
-            if result is None:
-                return TOP
-            if isinstance(result, list):
-                return seq_or_top(tuple(Const(r) for r in result))
-            return const_or_top(result)
-        return TOP
+    def literal_method(self, family: Family, table: dict[str, str], receiver: Any, name: str, args: list[Value],
+                       kwargs: dict[str, Value], node: cst.Call, scope: "Scope") -> Value:
+        """Methods of literals: an unlisted one is unknown, with no plan node (no data flows)."""
+        handler = lookup(family, table.get(name))
+        return TOP if handler is None else invoke(self.host, handler, name, receiver, args, kwargs, node, scope)
 
     # -- subscripts ------------------------------------------------------------------
     def getitem(self, base: Value, keys: list[Value], node: cst.Subscript) -> Value:
-        key = keys[0] if len(keys) == 1 else Seq(tuple(keys), "tuple")
+        key = keys[0] if len(keys) == 1 else Seq(tuple(keys), SeqKind.TUPLE)
         if isinstance(base, Data):
             return self.data_getitem(base, keys, node)
         if isinstance(base, Accessor):
@@ -278,7 +164,7 @@ class CallEvaluator(PandasCalls, SklearnCalls):
                 return Const(base.value[key.value])
             except Exception:
                 return TOP
-        if isinstance(base, Seq) and isinstance(key, Seq) and key.kind == "slice":
+        if isinstance(base, Seq) and isinstance(key, Seq) and key.kind is SeqKind.SLICE:
             bounds = [k.value if isinstance(k, Const) else _UNSET for k in key.items]
             if _UNSET in bounds:
                 return TOP
@@ -307,10 +193,10 @@ class CallEvaluator(PandasCalls, SklearnCalls):
 
     def delitem(self, base: Value, target: cst.Subscript, scope: "Scope") -> Value | None:
         keys = [self.it.slice_value(e.slice, scope) for e in target.slice]
-        if isinstance(base, Data) and base.kind == "frame" and len(keys) == 1:
+        if isinstance(base, Data) and base.kind is DataKind.FRAME and len(keys) == 1:
             names = const_strings(keys[0])
             if names is not None:
-                return Data("frame", base.nodes, base.schema.without(names), base.prov, None, base.reads,
+                return Data(DataKind.FRAME, base.nodes, base.schema.without(names), base.prov, None, base.reads,
                             False, base.stats)
         return None
 
@@ -321,7 +207,7 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         if isinstance(left, Statistic) or isinstance(right, Statistic):
             stats = stats_of(left, right)
             base = stats[0]
-            return Statistic(base.what, base.prov, lineage_of(left) | lineage_of(right), base.origin)
+            return replace(base, reads=lineage_of(left) | lineage_of(right), estimator=None, learned=True)
         if isinstance(left, Const) and isinstance(right, Const):
             return fold_binary(op, left.value, right.value)
         if isinstance(left, Const) and isinstance(left.value, str) and isinstance(right, Seq) and op == "Modulo":
@@ -346,6 +232,9 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         return TOP
 
     def compared_scores(self, values: list[Value], node: cst.CSTNode) -> None:
+        self.compared_scores_at(values, self.it.site(node))
+
+    def compared_scores_at(self, values: list[Value], site) -> None:
         """Scores compared with each other (``max(scores)``, ``s1 > s2``): candidates are being chosen."""
         scores: list[Statistic] = []
         for value in values:
@@ -355,7 +244,6 @@ class CallEvaluator(PandasCalls, SklearnCalls):
                           and v.origin.operator is Operator.SCORE)
         if len(scores) < 2 and not (scores and self.it.loop_depth):
             return
-        site = self.it.site(node)
         for score in scores:
             if score.origin.compared_at is None:
                 score.origin.compared_at = site
@@ -378,8 +266,8 @@ class CallEvaluator(PandasCalls, SklearnCalls):
     def element(self, value: Value) -> Value:
         """A representative element of an iterable of unknown length (the loop runs once on it)."""
         if isinstance(value, Folds):
-            return Seq((FoldIndex(value.split_id, "train"), FoldIndex(value.split_id, "test")), "tuple")
-        if isinstance(value, Seq) and value.items and value.kind != "slice":
+            return Seq((FoldIndex(value.split_id, "train"), FoldIndex(value.split_id, "test")), SeqKind.TUPLE)
+        if isinstance(value, Seq) and value.items and value.kind is not SeqKind.SLICE:
             result = value.items[0]
             for item in value.items[1:]:
                 result = join(result, item)
@@ -388,27 +276,16 @@ class CallEvaluator(PandasCalls, SklearnCalls):
 
     def iterate(self, value: Value) -> list[Value] | None:
         """The elements a ``for`` loop / unpacking would see, when known."""
-        if isinstance(value, Seq) and value.kind != "slice":
+        if isinstance(value, Seq) and value.kind is not SeqKind.SLICE:
             return list(value.items)
         if isinstance(value, DictV):
             return list(value.keys)
-        if isinstance(value, Data) and value.kind == "frame" and not value.schema.open:
+        if isinstance(value, Data) and value.kind is DataKind.FRAME and not value.schema.open:
             return [Const(n) for n in value.schema.names]
         return None
 
 
 
-
-def _inherited_provenance(parents: list):
-    """Rows of a node built from its inputs: the union of its data parents' rows (unknown if any is)."""
-    prov = None
-    for parent in parents:
-        if parent is None or parent.operator in (Operator.ESTIMATOR,):
-            continue
-        if parent.provenance is None:
-            return None
-        prov = parent.provenance if prov is None else prov.union(parent.provenance)
-    return prov
 
 
 class _Unset:

@@ -19,13 +19,13 @@ from typing import Any, Sequence
 
 import libcst as cst
 
-from ..domains.values import (TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Ref, Seq,
+from ..domains.values import (SeqKind, TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Ref, Seq,
                               TooLarge, UserFunction, Value, join)
 from ..plan import NodeInfo, Operator, Plan, PlanNode, Site, Span, View
 from ..data_headers import DataReads
 from ..positions import PositionIndex
 from .budget import Budget, BudgetExceeded
-from .folding import fold_binary
+from ..domains.folding import fold_binary
 from .imports import bind_import, bind_import_from
 from .scope import Scope, join_vars
 
@@ -372,7 +372,7 @@ class Interpreter:
             local.vars[name] = kwargs.get(name) or (self.eval(param.default, function.scope)
                                                     if param.default is not None else TOP)
         if isinstance(params.star_arg, cst.Param):
-            local.vars[params.star_arg.name.value] = Seq(tuple(args[len(positional):]), "tuple")
+            local.vars[params.star_arg.name.value] = Seq(tuple(args[len(positional):]), SeqKind.TUPLE)
         if params.star_kwarg is not None:
             local.vars[params.star_kwarg.name.value] = TOP
         saved = (self.stmt, self.ast_stmt, self.loop_depth)
@@ -515,7 +515,7 @@ class Interpreter:
         if isinstance(element, cst.Slice):
             parts = tuple(self.eval(p, scope) if p is not None else Const(None)
                           for p in (element.lower, element.upper, element.step))
-            return Seq(parts, "slice")
+            return Seq(parts, SeqKind.SLICE)
         return TOP
 
     def _string(self, node: cst.SimpleString, scope: Scope) -> Value:
@@ -552,7 +552,7 @@ class Interpreter:
             return TOP
 
     def _sequence(self, node, scope: Scope) -> Value:
-        kind = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}[type(node)]
+        kind = {cst.List: SeqKind.LIST, cst.Tuple: SeqKind.TUPLE, cst.Set: SeqKind.SET}[type(node)]
         items: list[Value] = []
         for element in node.elements:
             value = self.eval(element.value, scope)
@@ -648,14 +648,14 @@ class Interpreter:
                 keep = keep and bool(test.value)
             if keep:
                 out.append(self.eval(node.elt, inner))
-        return Seq(tuple(out), "list" if isinstance(node, cst.ListComp) else "set")
+        return Seq(tuple(out), SeqKind.LIST if isinstance(node, cst.ListComp) else SeqKind.SET)
 
     def _dict_comp(self, node, scope: Scope) -> Value:
         return TOP
 
     def _generator(self, node, scope: Scope) -> Value:
         value = self._list_comp(node, scope)
-        return Seq(value.items, "tuple") if isinstance(value, Seq) else TOP
+        return Seq(value.items, SeqKind.TUPLE) if isinstance(value, Seq) else TOP
 
     def _named_expr(self, node: cst.NamedExpr, scope: Scope) -> Value:
         value = self.eval(node.value, scope)

@@ -9,6 +9,7 @@ only appear in our own views.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ import libcst as cst
 from ..data_headers import read_header
 from ..domains.provenance import Provenance
 from ..domains.schema import Column, Schema, UNKNOWN_SCHEMA, concat_schemas, merge_schemas
-from ..domains.values import (TOP, Accessor, Const, Data, DictV, FoldIndex, GroupBy, Lambda, Seq, Statistic,
+from ..domains.values import (StatisticKind, SeqKind, DataKind, TOP, Accessor, Const, Data, DictV, FoldIndex, GroupBy, Lambda, Seq, Statistic,
                               UserFunction,
                               Value)
 from ..knowledge.pandas_stubs import ResultKind, has_inplace, result_kinds
@@ -26,7 +27,7 @@ from ..knowledge.pandas_ops import (FRAME_METHODS, GROUPBY_AGGREGATIONS, NUMPY_F
 from ..plan import (ConcatInfo, EvaluationInfo, EvaluationKind, GroupByInfo, JoinInfo, ModifyInfo, Operator,
                     ProjectionInfo, RowFilter, SelectionInfo, SourceInfo, UnknownInfo)
 from ..positions import code_of
-from .data_ops import (arg, const_str, const_strings, is_true, lineage_of, parents_of, python_value,
+from ..domains.data_ops import (arg, const_str, const_strings, is_true, lineage_of, parents_of, python_value,
                        series_of, stats_of)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,24 +47,24 @@ class PandasCalls:
     # -- attributes ------------------------------------------------------------------
     def data_attribute(self, data: Data, attr: str, node: cst.Attribute) -> Value:
         if attr == "values":
-            return Data("array", data.nodes, data.schema, data.prov, data.name, lineage_of(data), data.is_mask,
+            return Data(DataKind.ARRAY, data.nodes, data.schema, data.prov, data.name, lineage_of(data), data.is_mask,
                         data.stats)
         if attr in ("loc", "iloc", "str", "dt", "cat"):
             return Accessor(data, attr)
         if attr == "index":   # df.drop(df[df.age < 18].index): the rows a selection picked
             reads = frozenset().union(*(n.info.reads or frozenset() for n in data.nodes
                                         if isinstance(n.info, (SelectionInfo, ModifyInfo))))
-            return Data("array", data.nodes, UNKNOWN_SCHEMA, data.prov, None, reads, False, ())
+            return Data(DataKind.ARRAY, data.nodes, UNKNOWN_SCHEMA, data.prov, None, reads, False, ())
         if attr == "T":
             return Data(data.kind, data.nodes, UNKNOWN_SCHEMA, None, None, lineage_of(data), False, data.stats)
-        if data.kind == "frame":
+        if data.kind is DataKind.FRAME:
             if attr == "columns":
                 return Seq(tuple(Const(n) for n in data.schema.names)) if not data.schema.open else TOP
             if attr in data.schema.names or (data.schema.open and attr not in FRAME_METHODS
                                                and attr not in _DATA_ATTRS_TOP and not attr.startswith("_")):
                 self.discover(data, [attr])
                 return series_of(data, attr)   # df.col: mlinspect records no node
-        if data.kind == "series" and attr == "name" and data.name is not None:
+        if data.kind is DataKind.SERIES and attr == "name" and data.name is not None:
             return Const(data.name)
         return TOP
 
@@ -98,7 +99,7 @@ class PandasCalls:
             source = self.emit(Operator.DATA_SOURCE, None, [], node,
                                columns=list(series_name) if series_name else ["_1"])
             prov = first.prov if isinstance(first, Data) else Provenance.of_source(source.id)
-            return Data("series", (source,), Schema.of_sources([series_name or "_1"]), prov, series_name,
+            return Data(DataKind.SERIES, (source,), Schema.of_sources([series_name or "_1"]), prov, series_name,
                         lineage_of(first) if first is not None else frozenset(), False, stats_of(first or TOP))
         if effect == "concat":
             return self.concat(args, kwargs, node)
@@ -112,7 +113,7 @@ class PandasCalls:
                 stats = first.stats
                 if effect == "statistic_transform":   # qcut learns quantiles from the rows
                     stats = stats + (Statistic(name, first.prov, lineage_of(first), self.it.site(node)),)
-                return Data("series", first.nodes, first.schema, first.prov, first.name, lineage_of(first),
+                return Data(DataKind.SERIES, first.nodes, first.schema, first.prov, first.name, lineage_of(first),
                             effect == "mask_fn", stats)
             return TOP
         return self.unknown(f"pandas.{name}", args + list(kwargs.values()), node)
@@ -135,7 +136,7 @@ class PandasCalls:
                           SourceInfo(function=name, path=path, source_key=source_key),
                           visible=(name == "read_csv"), schema=schema)
         node_.schema = schema
-        return Data("frame", (node_,), schema, Provenance.of_source(node_.id))
+        return Data(DataKind.FRAME, (node_,), schema, Provenance.of_source(node_.id))
 
     def source_schema(self, name: str, path: str | None, args: list[Value], kwargs: dict[str, Value]) -> Schema:
         """Columns from read_csv's arguments, else (when allowed) the file's header line."""
@@ -174,7 +175,7 @@ class PandasCalls:
         if columns is None and isinstance(data, DictV):
             keys = [k.value for k in data.keys if isinstance(k, Const) and isinstance(k.value, str)]
             columns = keys if len(keys) == len(data.keys) else None
-        if columns is None and isinstance(data, Data) and data.kind == "frame":
+        if columns is None and isinstance(data, Data) and data.kind is DataKind.FRAME:
             schema = data.schema
         elif columns is not None:
             lineage = lineage_of(data) if isinstance(data, Data) else frozenset()
@@ -184,7 +185,7 @@ class PandasCalls:
         source = self.emit(Operator.DATA_SOURCE, None, [], node, columns=list(schema.names))
         source.schema = schema
         prov = data.prov if isinstance(data, Data) else Provenance.of_source(source.id)
-        return Data("frame", (source,), schema, prov, None, lineage_of(data) if data is not None else frozenset(),
+        return Data(DataKind.FRAME, (source,), schema, prov, None, lineage_of(data) if data is not None else frozenset(),
                     False, stats_of(data) if data is not None else ())
 
     def concat(self, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
@@ -196,9 +197,9 @@ class PandasCalls:
         if by_columns:
             columns: list[Column] = []
             for part in parts:
-                columns.extend(part.schema.columns if part.kind == "frame" else
+                columns.extend(part.schema.columns if part.kind is DataKind.FRAME else
                                (Column(part.name or "0", part.reads),))
-            schema = Schema(tuple(columns), any(p.schema.open for p in parts if p.kind == "frame"))
+            schema = Schema(tuple(columns), any(p.schema.open for p in parts if p.kind is DataKind.FRAME))
         else:
             schema = concat_schemas([p.schema for p in parts])
         prov = parts[0].prov
@@ -211,7 +212,7 @@ class PandasCalls:
         node_ = self.emit(Operator.CONCATENATION, "concat (columns)" if by_columns else "concat", parents_of(*parts),
                           node, ConcatInfo(duplicates_rows=bool(duplicates), call=self.it.site(node)),
                           visible=False, schema=schema)
-        return Data("frame", (node_,), schema, prov, None, frozenset().union(*(lineage_of(p) for p in parts)),
+        return Data(DataKind.FRAME, (node_,), schema, prov, None, frozenset().union(*(lineage_of(p) for p in parts)),
                     False, stats_of(*parts))
 
     def get_dummies(self, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
@@ -220,8 +221,8 @@ class PandasCalls:
             return TOP
         columns = const_strings(kwargs.get("columns", TOP))
         prefix = const_str(kwargs.get("prefix", TOP))
-        schema = data.schema if data.kind == "frame" else Schema((Column(data.name or "0", data.reads),), False)
-        encoded = columns if columns is not None else (None if data.kind == "frame" else list(schema.names))
+        schema = data.schema if data.kind is DataKind.FRAME else Schema((Column(data.name or "0", data.reads),), False)
+        encoded = columns if columns is not None else (None if data.kind is DataKind.FRAME else list(schema.names))
         out: list[Column] = []
         open_ = schema.open
         for column in schema.columns:
@@ -240,8 +241,8 @@ class PandasCalls:
         node_ = self.emit(Operator.PROJECTION_MODIFY, "get_dummies", parents_of(data), node,
                           ModifyInfo(get_dummies=True, encoded=tuple(encoded) if encoded is not None else None),
                           visible=False, schema=result)
-        marker = Statistic("get_dummies", data.prov, lineage_of(data), node_, None, False)
-        return Data("frame", (node_,), result, data.prov, None, lineage_of(data), False, data.stats + (marker,))
+        marker = Statistic("get_dummies", data.prov, lineage_of(data), node_, None, False, StatisticKind.ENCODING)
+        return Data(DataKind.FRAME, (node_,), result, data.prov, None, lineage_of(data), False, data.stats + (marker,))
 
     # -- numpy ----------------------------------------------------------------------------
     def call_numpy(self, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
@@ -249,7 +250,7 @@ class PandasCalls:
         first = args[0] if args else None
         if effect == "elementwise":
             if isinstance(first, Data):
-                return Data("array" if first.kind == "array" else first.kind, first.nodes, first.schema, first.prov,
+                return Data(DataKind.ARRAY if first.kind is DataKind.ARRAY else first.kind, first.nodes, first.schema, first.prov,
                             first.name, lineage_of(first), first.is_mask, stats_of(*args))
             if isinstance(first, Statistic):
                 return first
@@ -266,33 +267,33 @@ class PandasCalls:
                     for part in parts[1:]:
                         prov = prov.union(part.prov) if prov is not None else None
                 node_ = self.emit(Operator.CONCATENATION, f"numpy.{name}", parents_of(*parts), node, visible=False)
-                return Data("array", (node_,), UNKNOWN_SCHEMA, prov, None,
+                return Data(DataKind.ARRAY, (node_,), UNKNOWN_SCHEMA, prov, None,
                             frozenset().union(*(lineage_of(p) for p in parts)), False, stats_of(*parts))
             return self.unknown(f"numpy.{name}", parts or args, node)
         if effect == "where":
             datas = [a for a in args if isinstance(a, Data)]
             if datas:
-                return Data("array", tuple(parents_of(*datas)), UNKNOWN_SCHEMA, datas[0].prov, None,
+                return Data(DataKind.ARRAY, tuple(parents_of(*datas)), UNKNOWN_SCHEMA, datas[0].prov, None,
                             frozenset().union(*(lineage_of(d) for d in datas)), False, stats_of(*args))
             return TOP
         if effect == "source":
             path = const_str(first or TOP)
             node_ = self.emit(Operator.DATA_SOURCE, path.replace("\\", "/").split("/")[-1] if path else name, [],
                               node, SourceInfo(function=name, path=path), visible=False)
-            return Data("array", (node_,), UNKNOWN_SCHEMA, Provenance.of_source(node_.id))
+            return Data(DataKind.ARRAY, (node_,), UNKNOWN_SCHEMA, Provenance.of_source(node_.id))
         if effect == "random_array":   # random numbers: a mask made of them selects rows (a manual split)
-            return Data("array", (), UNKNOWN_SCHEMA, None)
+            return Data(DataKind.ARRAY, (), UNKNOWN_SCHEMA, None)
         if effect == "np_random":
             node_ = self.emit(Operator.DATA_SOURCE, "random", [], node, columns=["array"])
-            return Data("array", (node_,), UNKNOWN_SCHEMA, Provenance.of_source(node_.id))
+            return Data(DataKind.ARRAY, (node_,), UNKNOWN_SCHEMA, Provenance.of_source(node_.id))
         return self.unknown(f"numpy.{name}", args + list(kwargs.values()), node)
 
     # -- methods on data ---------------------------------------------------------------------
     def data_method(self, data: Data, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
                     scope: "Scope") -> Value:
-        table = FRAME_METHODS if data.kind == "frame" else SERIES_METHODS
+        table = FRAME_METHODS if data.kind is DataKind.FRAME else SERIES_METHODS
         effect = table.get(name)
-        if data.kind == "array":
+        if data.kind is DataKind.ARRAY:
             effect = _ARRAY_METHODS.get(name)
         if effect is None:
             return self._stub_typed_unknown(data, name, args, kwargs, node)
@@ -300,7 +301,7 @@ class PandasCalls:
             return self.call(args[0], [data] + args[1:], kwargs, node, scope) if args else TOP
         handler = getattr(self, f"_pd_{effect}")
         result = handler(data, name, args, kwargs, node)
-        if name in ("pop", "insert") and data.kind == "frame":   # they mutate the frame in place
+        if name in ("pop", "insert") and data.kind is DataKind.FRAME:   # they mutate the frame in place
             receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
             column = const_str(arg(args, kwargs, 0 if name == "pop" else 1, "item" if name == "pop" else "column")
                                or TOP)
@@ -327,7 +328,7 @@ class PandasCalls:
         kind the stubs promise but an open schema and unknown rows, so no rule
         can rest a finding on it.
         """
-        owner = {"frame": "DataFrame", "series": "Series"}.get(data.kind)
+        owner = {DataKind.FRAME: "DataFrame", DataKind.SERIES: "Series"}.get(data.kind)
         kinds = result_kinds(owner, name) if owner is not None else None
         unknown_node = self.emit(Operator.UNKNOWN, f".{name}()", parents_of(data, *args, *kwargs.values()), node,
                                  UnknownInfo(method=name), visible=False, prov=None)
@@ -335,8 +336,8 @@ class PandasCalls:
             (kind,) = kinds
             if kind is ResultKind.NONE or (is_true(kwargs.get("inplace")) and has_inplace(owner, name)):
                 return Const(None)
-            target = {ResultKind.DATAFRAME: "frame", ResultKind.SERIES: "series",
-                      ResultKind.NDARRAY: "array"}.get(kind)
+            target = {ResultKind.DATAFRAME: DataKind.FRAME, ResultKind.SERIES: DataKind.SERIES,
+                      ResultKind.NDARRAY: DataKind.ARRAY}.get(kind)
             if target is not None:
                 return Data(target, (unknown_node,), UNKNOWN_SCHEMA, None, None, lineage_of(data), False, data.stats)
         return TOP
@@ -370,7 +371,7 @@ class PandasCalls:
         dropped = arg(args, kwargs, 0, "labels") or kwargs.get("index") if name == "drop" else None
         node_ = self.emit(Operator.SELECTION, name, parents_of(data, dropped), node,
                           SelectionInfo(filter=RowFilter(name), reads=reads, replace=is_true(kwargs.get("replace"))),
-                          visible=(name == "dropna" and data.kind == "frame" and self._mlinspect_ok(kwargs)),
+                          visible=(name == "dropna" and data.kind is DataKind.FRAME and self._mlinspect_ok(kwargs)),
                           schema=data.schema)
         return self._narrowed(data, node_)
 
@@ -388,7 +389,7 @@ class PandasCalls:
         return self._narrowed(data, node_)
 
     def _pd_replace(self, data, name, args, kwargs, node) -> Value:
-        if len(args) >= 2 and not isinstance(args[0], DictV) and data.kind == "frame":
+        if len(args) >= 2 and not isinstance(args[0], DictV) and data.kind is DataKind.FRAME:
             description = f"Replace '{_plain(args[0])}' with '{_plain(args[1])}'"
             mlinspect = self._mlinspect_ok(kwargs)
         else:
@@ -401,8 +402,8 @@ class PandasCalls:
         value = arg(args, kwargs, 0, "value") or TOP
         stats = data.stats + stats_of(value) if not isinstance(value, DictV) else \
             data.stats + stats_of(*value.values)
-        if data.kind == "series":
-            return Data("series", data.nodes, data.schema, data.prov, data.name, data.reads, False, stats)
+        if data.kind is DataKind.SERIES:
+            return Data(DataKind.SERIES, data.nodes, data.schema, data.prov, data.name, data.reads, False, stats)
         node_ = self.emit(Operator.PROJECTION_MODIFY, "fillna", parents_of(data), node, visible=False,
                           schema=data.schema)
         return self._derived(data, node_, stats=stats)
@@ -415,7 +416,7 @@ class PandasCalls:
     def _pd_apply(self, data, name, args, kwargs, node) -> Value:
         axis = kwargs.get("axis")
         if isinstance(axis, Const) and axis.value in (1, "columns"):
-            return Data("series", data.nodes, UNKNOWN_SCHEMA, data.prov, None, lineage_of(data), False, data.stats)
+            return Data(DataKind.SERIES, data.nodes, UNKNOWN_SCHEMA, data.prov, None, lineage_of(data), False, data.stats)
         return self._pd_modify_values(data, name, args, kwargs, node)
 
     def _pd_series_modify(self, data, name, args, kwargs, node) -> Value:
@@ -423,7 +424,7 @@ class PandasCalls:
                     data.stats + stats_of(*args, *kwargs.values()))
 
     def _pd_mask(self, data, name, args, kwargs, node) -> Value:
-        return Data("series", data.nodes, data.schema, data.prov, data.name, lineage_of(data) | frozenset().union(
+        return Data(DataKind.SERIES, data.nodes, data.schema, data.prov, data.name, lineage_of(data) | frozenset().union(
             *(lineage_of(a) for a in args)), True, data.stats)
 
     def _pd_elementwise_mask(self, data, name, args, kwargs, node) -> Value:
@@ -442,14 +443,14 @@ class PandasCalls:
         return self._derived(data, node_, schema)
 
     def _pd_rename(self, data, name, args, kwargs, node) -> Value:
-        mapping = kwargs.get("columns", args[0] if args and data.kind == "frame" else None)
+        mapping = kwargs.get("columns", args[0] if args and data.kind is DataKind.FRAME else None)
         if isinstance(mapping, DictV):
             pairs = {python_value(k): python_value(v) for k, v in zip(mapping.keys, mapping.values)}
             if all(isinstance(k, str) and isinstance(v, str) for k, v in pairs.items()):
                 schema = data.schema.renamed(pairs)
             else:
                 schema = data.schema.widened()
-        elif data.kind == "frame" and ("columns" in kwargs or args):
+        elif data.kind is DataKind.FRAME and ("columns" in kwargs or args):
             schema = Schema((), True) if not isinstance(mapping, DictV) else data.schema
         else:
             return data
@@ -484,8 +485,8 @@ class PandasCalls:
         return data
 
     def _pd_same(self, data, name, args, kwargs, node) -> Value:
-        if name == "reset_index" and data.kind == "series":
-            return Data("frame", data.nodes, data.schema.widened(), data.prov, None, data.reads, False, data.stats)
+        if name == "reset_index" and data.kind is DataKind.SERIES:
+            return Data(DataKind.FRAME, data.nodes, data.schema.widened(), data.prov, None, data.reads, False, data.stats)
         return Data(data.kind, data.nodes, data.schema, data.prov, data.name, data.reads, data.is_mask, data.stats)
 
     def _pd_reindex(self, data, name, args, kwargs, node) -> Value:
@@ -496,10 +497,10 @@ class PandasCalls:
         names = const_strings(columns)
         other = columns if isinstance(columns, Data) else None
         schema = data.schema.project(names) if names is not None else (
-            other.schema if other is not None and other.kind == "frame" else UNKNOWN_SCHEMA)
-        stats = tuple(s for s in data.stats if s.what != "get_dummies")
+            other.schema if other is not None and other.kind is DataKind.FRAME else UNKNOWN_SCHEMA)
+        stats = tuple(s for s in data.stats if s.kind is not StatisticKind.ENCODING)
         if other is not None:
-            stats += tuple(s for s in other.stats if s.what == "get_dummies")
+            stats += tuple(s for s in other.stats if s.kind is StatisticKind.ENCODING)
         return self._derived(data, None, schema, stats=stats)
 
     def _pd_set_index(self, data, name, args, kwargs, node) -> Value:
@@ -518,11 +519,11 @@ class PandasCalls:
         return Statistic(name, data.prov, lineage_of(data), self.it.site(node))
 
     def _pd_to_array(self, data, name, args, kwargs, node) -> Value:
-        return Data("array", data.nodes, data.schema, data.prov, data.name, lineage_of(data), data.is_mask,
+        return Data(DataKind.ARRAY, data.nodes, data.schema, data.prov, data.name, lineage_of(data), data.is_mask,
                     data.stats)
 
     def _pd_to_frame(self, data, name, args, kwargs, node) -> Value:
-        return Data("frame", data.nodes, data.schema, data.prov, None, data.reads, False, data.stats)
+        return Data(DataKind.FRAME, data.nodes, data.schema, data.prov, None, data.reads, False, data.stats)
 
     def _pd_sink(self, data, name, args, kwargs, node) -> Value:
         return TOP
@@ -538,7 +539,7 @@ class PandasCalls:
         schema = merge_schemas(data.schema, right.schema, [], [], suffixes)
         node_ = self.emit(Operator.JOIN, "join", parents_of(data, right), node,
                           JoinInfo(how=const_str(kwargs.get("how", TOP)) or "left"), visible=False, schema=schema)
-        return Data("frame", (node_,), schema, data.prov.union(right.prov) if data.prov else None, None,
+        return Data(DataKind.FRAME, (node_,), schema, data.prov.union(right.prov) if data.prov else None, None,
                     lineage_of(data) | lineage_of(right), False, data.stats + right.stats)
 
     def merge(self, left: Data, args: list[Value], kwargs: dict[str, Value], node: cst.Call, *,
@@ -564,7 +565,7 @@ class PandasCalls:
                           JoinInfo(how=how or "inner", keys=(left_keys, right_keys)),
                           visible=mlinspect and description is not None, schema=schema)
         prov = left.prov.union(right.prov) if left.prov is not None else None
-        return Data("frame", (node_,), schema, prov, None, lineage_of(left) | lineage_of(right), False,
+        return Data(DataKind.FRAME, (node_,), schema, prov, None, lineage_of(left) | lineage_of(right), False,
                     _lookup_stats(left.stats, right.prov) + _lookup_stats(right.stats, left.prov))
 
     def _pd_groupby(self, data, name, args, kwargs, node) -> Value:
@@ -584,7 +585,7 @@ class PandasCalls:
             selected = group.selected or ()
             stat = Statistic(f"group {name}", data.prov, data.schema.lineage_of(selected + keys), self.it.site(node))
             if name == "transform":
-                return Data("series" if len(selected) == 1 else "frame", data.nodes,
+                return Data(DataKind.SERIES if len(selected) == 1 else DataKind.FRAME, data.nodes,
                             data.schema.project(selected) if selected else data.schema, data.prov,
                             selected[0] if len(selected) == 1 else None, data.schema.lineage_of(selected + keys),
                             False, data.stats + (stat,))
@@ -618,21 +619,21 @@ class PandasCalls:
                           visible=mlinspect, columns=columns, schema=schema)
         stat = Statistic(f"group {name}", data.prov, lineage, self.it.site(node))
         # aggregated rows summarise all input rows: downstream values carry that statistic
-        return Data("frame", (node_,), schema, data.prov, None, lineage, False, data.stats + (stat,))
+        return Data(DataKind.FRAME, (node_,), schema, data.prov, None, lineage, False, data.stats + (stat,))
 
     # -- accessors ----------------------------------------------------------------------------
     def accessor_method(self, accessor: Accessor, name: str, args: list[Value], kwargs: dict[str, Value],
                         node: cst.Call) -> Value:
         data = accessor.data
         if accessor.kind in ("str", "dt", "cat"):
-            return Data("series", data.nodes, data.schema, data.prov, data.name, lineage_of(data),
+            return Data(DataKind.SERIES, data.nodes, data.schema, data.prov, data.name, lineage_of(data),
                         name in _MASK_STR_METHODS, data.stats)
         return self.unknown(f".{accessor.kind}.{name}()", [data], node)
 
     def accessor_getitem(self, accessor: Accessor, keys: list[Value], node: cst.Subscript) -> Value:
         data = accessor.data
         if accessor.kind in ("str", "dt", "cat"):
-            return Data("series", data.nodes, data.schema, data.prov, data.name, lineage_of(data), False, data.stats)
+            return Data(DataKind.SERIES, data.nodes, data.schema, data.prov, data.name, lineage_of(data), False, data.stats)
         if accessor.kind not in ("loc", "iloc"):
             return TOP
         rows = keys[0] if keys else TOP
@@ -640,7 +641,7 @@ class PandasCalls:
         result = data
         if not _is_full_slice(rows):
             result = self._select_rows(result, rows, node, f"{accessor.kind}[...]", mlinspect=False)
-        if cols is not None and not _is_full_slice(cols) and result.kind == "frame":
+        if cols is not None and not _is_full_slice(cols) and result.kind is DataKind.FRAME:
             names = const_strings(cols) if accessor.kind == "loc" else None
             if names is not None:
                 single = isinstance(cols, Const)
@@ -649,18 +650,18 @@ class PandasCalls:
                 if single:
                     return series_of(result, names[0], (node_,))
                 return self._derived(result, node_, result.schema.project(names))
-            return Data("frame", result.nodes, UNKNOWN_SCHEMA, result.prov, None, lineage_of(result), False,
+            return Data(DataKind.FRAME, result.nodes, UNKNOWN_SCHEMA, result.prov, None, lineage_of(result), False,
                         result.stats)
         return result
 
     def accessor_setitem(self, accessor: Accessor, keys: list[Value], value: Value,
                          target: cst.Subscript) -> Value | None:
         data = accessor.data
-        if data.kind != "frame":
+        if data.kind is not DataKind.FRAME:
             return None
         cols = const_strings(keys[1]) if len(keys) > 1 and accessor.kind == "loc" else None
         if cols is None:
-            return Data("frame", data.nodes, data.schema, data.prov, None, data.reads, False,
+            return Data(DataKind.FRAME, data.nodes, data.schema, data.prov, None, data.reads, False,
                         data.stats + stats_of(value))
         schema = data.schema
         for column in cols:
@@ -674,10 +675,10 @@ class PandasCalls:
 
     # -- subscripts on data ----------------------------------------------------------------------
     def data_getitem(self, data: Data, keys: list[Value], node: cst.Subscript) -> Value:
-        key = keys[0] if len(keys) == 1 else Seq(tuple(keys), "tuple")
-        if data.kind == "frame":
+        key = keys[0] if len(keys) == 1 else Seq(tuple(keys), SeqKind.TUPLE)
+        if data.kind is DataKind.FRAME:
             names = const_strings(key)
-            if names is not None and not (isinstance(key, Seq) and key.kind == "tuple"):
+            if names is not None and not (isinstance(key, Seq) and key.kind is SeqKind.TUPLE):
                 self.discover(data, names)
                 node_ = self.emit(Operator.PROJECTION, f"to {names}", parents_of(data), node, columns=names)
                 if isinstance(key, Const):
@@ -686,29 +687,29 @@ class PandasCalls:
                 node_.schema = schema
                 return self._derived(data, node_, schema)
             if isinstance(key, (Data, FoldIndex)):
-                return self._select_rows(data, key, node, None, mlinspect=isinstance(key, Data) and key.kind == "series")
-            if isinstance(key, Seq) and key.kind == "slice":
+                return self._select_rows(data, key, node, None, mlinspect=isinstance(key, Data) and key.kind is DataKind.SERIES)
+            if isinstance(key, Seq) and key.kind is SeqKind.SLICE:
                 return self._select_rows(data, key, node, None, mlinspect=False)
-            return Data("frame", data.nodes, UNKNOWN_SCHEMA, data.prov, None, lineage_of(data), False, data.stats)
-        if data.kind == "series":
-            if isinstance(key, (Data, FoldIndex)) or (isinstance(key, Seq) and key.kind == "slice"):
+            return Data(DataKind.FRAME, data.nodes, UNKNOWN_SCHEMA, data.prov, None, lineage_of(data), False, data.stats)
+        if data.kind is DataKind.SERIES:
+            if isinstance(key, (Data, FoldIndex)) or (isinstance(key, Seq) and key.kind is SeqKind.SLICE):
                 return self._select_rows(data, key, node, None, mlinspect=False)
             return Statistic("element", data.prov, data.reads, self.it.site(node)) if isinstance(key, Const) else TOP
         # ndarray indexing: rows and/or columns of the same rows
-        if isinstance(key, Seq) and key.kind == "slice":
+        if isinstance(key, Seq) and key.kind is SeqKind.SLICE:
             return self._select_rows(data, key, node, None, mlinspect=False)
         if isinstance(key, (Data, FoldIndex)):
             return self._select_rows(data, key, node, None, mlinspect=False)
-        if isinstance(key, Seq) and key.kind == "tuple" and key.items and not _is_full_slice(key.items[0]):
+        if isinstance(key, Seq) and key.kind is SeqKind.TUPLE and key.items and not _is_full_slice(key.items[0]):
             return self._select_rows(data, key.items[0], node, None, mlinspect=False)
-        return Data("array", data.nodes, UNKNOWN_SCHEMA, data.prov, None, lineage_of(data), False, data.stats)
+        return Data(DataKind.ARRAY, data.nodes, UNKNOWN_SCHEMA, data.prov, None, lineage_of(data), False, data.stats)
 
     def _select_rows(self, data: Data, key: Value, node: cst.CSTNode, description: str | None, *,
                      mlinspect: bool) -> Data:
         if isinstance(key, FoldIndex):   # X[train_idx] inside `for train_idx, test_idx in kf.split(X)`
             prov = data.prov.split(key.split_id, key.side) if data.prov is not None else None
             return self._derived(data, None, prov=prov)
-        if isinstance(key, Seq) and key.kind == "slice":
+        if isinstance(key, Seq) and key.kind is SeqKind.SLICE:
             bounds = tuple(python_value(b) for b in key.items)
             node_ = self.emit(Operator.SELECTION, description or f"slice {_slice_text(bounds)}", parents_of(data),
                               node, SelectionInfo(filter=RowFilter.SLICE, bounds=bounds), visible=False,
@@ -721,7 +722,7 @@ class PandasCalls:
         return self._narrowed(data, node_, stats=data.stats + stats_of(key))
 
     def data_setitem(self, data: Data, keys: list[Value], value: Value, target: cst.Subscript) -> Value | None:
-        if data.kind != "frame" or len(keys) != 1:
+        if data.kind is not DataKind.FRAME or len(keys) != 1:
             return Data(data.kind, data.nodes, data.schema, data.prov, data.name, data.reads | lineage_of(value),
                         False, data.stats + stats_of(value))
         key = keys[0]
@@ -729,7 +730,7 @@ class PandasCalls:
         if names is None:
             if isinstance(key, Data):   # df[mask] = value: values change, columns stay
                 return self._derived(data, None, stats=data.stats + stats_of(value))
-            return Data("frame", data.nodes, data.schema.widened(), data.prov, None, data.reads, False,
+            return Data(DataKind.FRAME, data.nodes, data.schema.widened(), data.prov, None, data.reads, False,
                         data.stats + stats_of(value))
         schema = data.schema
         lineage = lineage_of(value) if not isinstance(value, (Lambda,)) else frozenset()
@@ -745,8 +746,8 @@ class PandasCalls:
     def data_arithmetic(self, left: Value, op: str, right: Value) -> Value:
         datas = [v for v in (left, right) if isinstance(v, Data)]
         first = datas[0]
-        kind = "frame" if any(d.kind == "frame" for d in datas) else ("series" if any(
-            d.kind == "series" for d in datas) else "array")
+        kind = DataKind.FRAME if any(d.kind is DataKind.FRAME for d in datas) else (DataKind.SERIES if any(
+            d.kind is DataKind.SERIES for d in datas) else DataKind.ARRAY)
         prov = first.prov
         for other in datas[1:]:
             if other.prov != prov:
@@ -766,7 +767,7 @@ class PandasCalls:
             truth = datas[0] if predictions[0] is datas[1] else datas[1]
             self.emit(Operator.SCORE, "comparison with predictions", parents_of(predictions[0], truth), node,
                       EvaluationInfo(kind=EvaluationKind.METRIC, truth=truth.prov), visible=False)
-        return Data("series" if first.kind != "array" else "array", tuple(parents_of(*datas)), first.schema,
+        return Data(DataKind.SERIES if first.kind is not DataKind.ARRAY else DataKind.ARRAY, tuple(parents_of(*datas)), first.schema,
                     first.prov, first.name, lineage_of(left) | lineage_of(right), True, stats_of(left, right))
 
 
@@ -794,12 +795,12 @@ def _lookup_stats(stats: tuple[Statistic, ...], other: Provenance | None) -> tup
         same_rows = stat.prov is not None and any(
             mine.source == theirs.source for mine in stat.prov.origins for theirs in other.origins)
         out.append(stat if same_rows or not stat.learned or stat.estimator is not None else
-                   Statistic(stat.what, stat.prov, stat.reads, stat.origin, stat.estimator, False))
+                   replace(stat, learned=False))
     return tuple(out)
 
 
 def _is_full_slice(value: Value) -> bool:
-    return isinstance(value, Seq) and value.kind == "slice" and all(
+    return isinstance(value, Seq) and value.kind is SeqKind.SLICE and all(
         isinstance(v, Const) and v.value is None for v in value.items)
 
 

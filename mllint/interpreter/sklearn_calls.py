@@ -16,13 +16,13 @@ import libcst as cst
 
 from ..domains.provenance import Provenance
 from ..domains.schema import UNKNOWN_SCHEMA
-from ..domains.values import TOP, Const, Data, DictV, Estimator, Folds, Seq, Statistic, Value
+from ..domains.values import SeqKind, DataKind, TOP, Const, Data, DictV, Estimator, Folds, Seq, Statistic, Value
 from ..knowledge.display_names import MLINSPECT_COLUMN_PRESERVING, display_name, mlinspect_name
 from ..knowledge.sklearn_api import lookup_class, lookup_function
 from ..plan import (EvaluationInfo, EvaluationKind, FitInfo, ModelInputInfo, Operator, Phase, RowFilter,
                     SelectionInfo, SplitInfo, SplitSide, TransformInfo, NO_FEATURES, Features)
 
-from .data_ops import arg, columns_of, const_str, const_strings, lineage_of, parents_of, python_value, stats_of
+from ..domains.data_ops import arg, columns_of, const_str, const_strings, lineage_of, parents_of, python_value, stats_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from .scope import Scope
@@ -85,7 +85,7 @@ class SklearnCalls:
         if attr == "named_steps":
             return DictV(tuple(Const(n) for n, _ in estimator.steps), tuple(s for _, s in estimator.steps))
         if attr == "steps":
-            return Seq(tuple(Seq((Const(n), s), "tuple") for n, s in estimator.steps))
+            return Seq(tuple(Seq((Const(n), s), SeqKind.TUPLE) for n, s in estimator.steps))
         if attr in ("best_estimator_", "estimator_"):
             inner = estimator.params.get("estimator", estimator.params.get("base_estimator"))
             return inner if isinstance(inner, Estimator) else TOP
@@ -203,7 +203,7 @@ class SklearnCalls:
     def _record_fit(self, estimator: Estimator, X: Value | None, node_=None) -> None:
         prov = X.prov if isinstance(X, Data) else None
         estimator.fits.append((prov, node_))
-        if isinstance(X, Data) and X.kind == "frame":
+        if isinstance(X, Data) and X.kind is DataKind.FRAME:
             estimator.fit_schema = X.schema
 
     def fit_transform(self, estimator: Estimator, X: Value | None, y: Value | None, node: cst.Call) -> Value:
@@ -248,7 +248,7 @@ class SklearnCalls:
             datas = [o for o in outputs if isinstance(o, Data)]
             concat = self.emit(Operator.CONCATENATION, "FeatureUnion", parents_of(*datas), None, visible=False,
                                site=estimator.site, columns=["array"])
-            return Data("array", (concat,), UNKNOWN_SCHEMA, X.prov if isinstance(X, Data) else None, None,
+            return Data(DataKind.ARRAY, (concat,), UNKNOWN_SCHEMA, X.prov if isinstance(X, Data) else None, None,
                         frozenset().union(*(lineage_of(d) for d in datas)) if datas else frozenset(), False,
                         stats_of(*datas))
         if "resampler" in estimator.kinds and phase == "transform":
@@ -259,7 +259,7 @@ class SklearnCalls:
                         call: cst.Call) -> Value:
         name = estimator.class_name
         visible = mlinspect_name(name) is not None
-        if isinstance(X, Data) and X.kind == "frame" and name in MLINSPECT_COLUMN_PRESERVING:
+        if isinstance(X, Data) and X.kind is DataKind.FRAME and name in MLINSPECT_COLUMN_PRESERVING:
             columns = list(X.schema.names)
         else:
             columns = ["array"]
@@ -280,7 +280,7 @@ class SklearnCalls:
                                    lineage_of(X) if X is not None else frozenset(), fit_node, estimator,
                                    learns and not category_only and bool(estimator.fits)),)
         prov = X.prov if isinstance(X, Data) else None
-        return Data("array", (node_,), UNKNOWN_SCHEMA, prov, None, lineage_of(X) if X is not None else frozenset(),
+        return Data(DataKind.ARRAY, (node_,), UNKNOWN_SCHEMA, prov, None, lineage_of(X) if X is not None else frozenset(),
                     False, stats)
 
     def _column_transformer(self, estimator: Estimator, X: Value | None, phase: str, y: Value | None,
@@ -291,14 +291,14 @@ class SklearnCalls:
             if isinstance(part, Const) and part.value == "drop":
                 continue
             names = const_strings(columns)
-            if names is not None and isinstance(X, Data) and X.kind == "frame":
+            if names is not None and isinstance(X, Data) and X.kind is DataKind.FRAME:
                 used.extend(names)
                 projection = self.emit(Operator.PROJECTION, f"to {names}", parents_of(X), None,
                                        site=estimator.site, columns=names)
-                branch_input: Value = Data("frame", (projection,), X.schema.project(names), X.prov, None,
+                branch_input: Value = Data(DataKind.FRAME, (projection,), X.schema.project(names), X.prov, None,
                                            X.schema.lineage_of(names), False, X.stats)
             elif isinstance(X, Data):
-                branch_input = Data("frame", X.nodes, UNKNOWN_SCHEMA, X.prov, None, lineage_of(X), False, X.stats)
+                branch_input = Data(DataKind.FRAME, X.nodes, UNKNOWN_SCHEMA, X.prov, None, lineage_of(X), False, X.stats)
             else:
                 branch_input = TOP
             outputs.append(self.apply_transform(part, branch_input, phase, y, node))
@@ -306,7 +306,7 @@ class SklearnCalls:
         if isinstance(X, Data) and remainder is not None and not (isinstance(remainder, Const)
                                                                   and remainder.value == "drop"):
             rest = [n for n in X.schema.names if n not in used]
-            rest_input = Data("frame", X.nodes, X.schema.project(rest) if not X.schema.open else UNKNOWN_SCHEMA,
+            rest_input = Data(DataKind.FRAME, X.nodes, X.schema.project(rest) if not X.schema.open else UNKNOWN_SCHEMA,
                               X.prov, None, X.schema.lineage_of(rest) if not X.schema.open else lineage_of(X), False,
                               X.stats)
             outputs.append(self.apply_transform(remainder, rest_input, phase, y, node))
@@ -315,7 +315,7 @@ class SklearnCalls:
                            columns=["array"])
         if phase != "transform":
             self._record_fit(estimator, X)
-        return Data("array", (concat,), UNKNOWN_SCHEMA, X.prov if isinstance(X, Data) else None, None,
+        return Data(DataKind.ARRAY, (concat,), UNKNOWN_SCHEMA, X.prov if isinstance(X, Data) else None, None,
                     frozenset().union(*(lineage_of(d) for d in datas)) if datas else frozenset(), False,
                     stats_of(*datas))
 
@@ -339,7 +339,7 @@ class SklearnCalls:
                           EvaluationInfo(kind=EvaluationKind.PREDICT, estimator=final, method=method,
                                          features=_features(features), inputs=tuple(parents_of(X))), visible=False)
         prov = features.prov if isinstance(features, Data) else None
-        return Data("array", (node_,), UNKNOWN_SCHEMA, prov, None, frozenset(), False, ())
+        return Data(DataKind.ARRAY, (node_,), UNKNOWN_SCHEMA, prov, None, frozenset(), False, ())
 
     def score(self, estimator: Estimator, X: Value | None, y: Value | None, node: cst.Call) -> Value:
         final, features = self._transform_to_final(estimator, X, node)
@@ -372,7 +372,7 @@ class SklearnCalls:
                                     False, value.stats))
             else:
                 outputs.append(TOP)
-        return Seq(tuple(outputs), "tuple")
+        return Seq(tuple(outputs), SeqKind.TUPLE)
 
     # -- module functions -----------------------------------------------------------------------
     def _sk_split(self, function, args, kwargs, node) -> Value:
@@ -382,7 +382,7 @@ class SklearnCalls:
             if not isinstance(value, Data):
                 outputs.extend([TOP, TOP])
                 continue
-            visible = index == 0 and value.kind == "frame"
+            visible = index == 0 and value.kind is DataKind.FRAME
             split_id = self.it.plan.next_id if split_id is None else split_id   # the first train side's id
             train = self.emit(Operator.TRAIN_TEST_SPLIT, "(Train Data)", parents_of(value), node,
                               SplitInfo(side=SplitSide.TRAIN, split_of=split_id), visible=visible,
@@ -395,7 +395,7 @@ class SklearnCalls:
                 side_node.provenance = prov
                 outputs.append(Data(value.kind, (side_node,), value.schema, prov, value.name, value.reads,
                                     value.is_mask, value.stats))
-        return Seq(tuple(outputs), "list")
+        return Seq(tuple(outputs), SeqKind.LIST)
 
     def _sk_cross_validation(self, function, args, kwargs, node) -> Value:
         estimator = arg(args, kwargs, 0, "estimator")
@@ -408,7 +408,7 @@ class SklearnCalls:
                                          features=_features(X), inputs=tuple(parents_of(X))), visible=False)
         # cross-validation fits clones of the estimator: the estimator itself stays unfitted
         if function.name == "cross_val_predict" and isinstance(X, Data):
-            return Data("array", (node_,), UNKNOWN_SCHEMA, X.prov, None, frozenset(), False, ())
+            return Data(DataKind.ARRAY, (node_,), UNKNOWN_SCHEMA, X.prov, None, frozenset(), False, ())
         return Statistic(function.name, X.prov if isinstance(X, Data) else None, frozenset(), node_)
 
     def _sk_preprocessing(self, function, args, kwargs, node) -> Value:
@@ -421,14 +421,14 @@ class SklearnCalls:
                 else "label_binarize"
             node_ = self.emit(Operator.PROJECTION_MODIFY, description, parents_of(data), node,
                               visible=classes is not None, columns=["array"])
-            return Data("array", (node_,), UNKNOWN_SCHEMA, data.prov, None, lineage_of(data), False, data.stats)
+            return Data(DataKind.ARRAY, (node_,), UNKNOWN_SCHEMA, data.prov, None, lineage_of(data), False, data.stats)
         node_ = self.emit(Operator.TRANSFORMER, function.name, parents_of(data), node,
                           TransformInfo(phase=Phase.FIT_TRANSFORM, learns=function.learns_statistics),
                           visible=False, columns=["array"])
         stats = data.stats
         if function.learns_statistics:
             stats = stats + (Statistic(function.name, data.prov, lineage_of(data), node_),)
-        return Data("array", (node_,), UNKNOWN_SCHEMA, data.prov, None, lineage_of(data), False, stats)
+        return Data(DataKind.ARRAY, (node_,), UNKNOWN_SCHEMA, data.prov, None, lineage_of(data), False, stats)
 
     def _sk_metric(self, function, args, kwargs, node) -> Value:
         y_true = args[0] if args else None
@@ -452,17 +452,17 @@ class SklearnCalls:
                                     value.stats))
             else:
                 outputs.append(TOP)
-        return outputs[0] if len(outputs) == 1 else Seq(tuple(outputs), "list")
+        return outputs[0] if len(outputs) == 1 else Seq(tuple(outputs), SeqKind.LIST)
 
     _sk_shuffle = _sk_resample
 
     def _sk_dataset(self, function, args, kwargs, node) -> Value:
         node_ = self.emit(Operator.DATA_SOURCE, function.name, [], node, visible=False)
-        data = Data("frame" if _truthy(kwargs.get("as_frame")) else "array", (node_,), UNKNOWN_SCHEMA,
+        data = Data(DataKind.FRAME if _truthy(kwargs.get("as_frame")) else DataKind.ARRAY, (node_,), UNKNOWN_SCHEMA,
                     Provenance.of_source(node_.id))
         if _truthy(kwargs.get("return_X_y")):
-            target = Data("array", (node_,), UNKNOWN_SCHEMA, Provenance.of_source(node_.id))
-            return Seq((data, target), "tuple")
+            target = Data(DataKind.ARRAY, (node_,), UNKNOWN_SCHEMA, Provenance.of_source(node_.id))
+            return Seq((data, target), SeqKind.TUPLE)
         return TOP
 
     def _sk_clone(self, function, args, kwargs, node) -> Value:
@@ -527,7 +527,7 @@ def _features(X: Value | None) -> Features:
     """What the rules need to know about the features a model is fit or evaluated on."""
     if not isinstance(X, Data):
         return NO_FEATURES
-    return Features(rows=X.prov, schema=X.schema if X.kind == "frame" else None, statistics=X.stats,
+    return Features(rows=X.prov, schema=X.schema if X.kind is DataKind.FRAME else None, statistics=X.stats,
                     lineage=lineage_of(X))
 
 

@@ -14,8 +14,8 @@ import re
 import string
 from typing import Any, Callable
 
-from ..domains.bounds import MAX_CHARS, MAX_INT_BITS, MAX_ITEMS
-from ..domains.values import TOP, Const, Value
+from .bounds import MAX_CHARS, MAX_INT_BITS, MAX_ITEMS
+from .values import TOP, Const, Value
 
 _SIZED = (str, bytes, tuple, list)
 

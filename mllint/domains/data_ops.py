@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..domains.schema import Schema
-from ..domains.values import TOP, Const, Data, DictV, Seq, Statistic, Value
+from .schema import Schema
+from .values import SeqKind, DataKind, TOP, Const, Data, DictV, Seq, Statistic, Value
 
 
 def parents_of(*values: Value | None) -> list:
@@ -21,9 +21,9 @@ def parents_of(*values: Value | None) -> list:
 def columns_of(value: Value) -> list[str]:
     """Column names the way mlinspect prints them: a frame's columns, a series' name, 'array'."""
     if isinstance(value, Data):
-        if value.kind == "frame":
+        if value.kind is DataKind.FRAME:
             return list(value.schema.names)
-        if value.kind == "series" and value.name is not None:
+        if value.kind is DataKind.SERIES and value.name is not None:
             return [value.name]
     return ["array"]
 
@@ -31,7 +31,7 @@ def columns_of(value: Value) -> list[str]:
 def lineage_of(value: Value) -> frozenset[str]:
     """Source columns a value was computed from (empty when unknown or constant)."""
     if isinstance(value, Data):
-        return value.schema.lineage | value.reads if value.kind == "frame" else value.reads
+        return value.schema.lineage | value.reads if value.kind is DataKind.FRAME else value.reads
     if isinstance(value, Statistic):
         return value.reads
     return frozenset()
@@ -55,7 +55,7 @@ def const_strings(value: Value) -> list[str] | None:
     """A column spec as a list of names: 'a' -> ['a'], ['a', 'b'] -> [...]; None if unknown."""
     if isinstance(value, Const) and isinstance(value.value, str):
         return [value.value]
-    if isinstance(value, Seq) and value.kind != "slice":
+    if isinstance(value, Seq) and value.kind is not SeqKind.SLICE:
         names = value.constants()
         if names is not None and all(isinstance(n, str) for n in names):
             return names
@@ -68,7 +68,7 @@ def python_value(value: Value):
         return value.value
     if isinstance(value, Seq):
         items = [python_value(i) for i in value.items]
-        return tuple(items) if value.kind == "tuple" else items
+        return tuple(items) if value.kind is SeqKind.TUPLE else items
     if isinstance(value, DictV):
         return {python_value(k): python_value(v) for k, v in zip(value.keys, value.values)}
     return _Unknown()
@@ -82,7 +82,7 @@ class _Unknown:
 def series_of(frame: Data, name: str, nodes: Iterable = ()) -> Data:
     column = frame.schema.get(name)
     reads = column.lineage if column is not None else frozenset((name,))
-    return Data("series", tuple(nodes) or frame.nodes, Schema.of_sources([name]).project([name])
+    return Data(DataKind.SERIES, tuple(nodes) or frame.nodes, Schema.of_sources([name]).project([name])
                 if column is None else Schema((column,), False), frame.prov, name, reads, False, frame.stats)
 
 

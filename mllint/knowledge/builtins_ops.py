@@ -1,0 +1,40 @@
+"""What Python's builtins and the methods of literal containers do, for the interpreter.
+
+Like ``pandas_ops``: one row per name, naming the *effect* whose handler
+(``mllint.library.builtins`` / ``mllint.library.literals``) models it.  A name
+not listed is an unknown call: its data arguments keep their edges, its value is unknown.
+"""
+from __future__ import annotations
+
+#: Builtin functions.
+BUILTIN_FUNCTIONS: dict[str, str] = {
+    "list": "container", "tuple": "container", "set": "container", "sorted": "sorted", "dict": "dict",
+    "range": "range", "enumerate": "enumerate", "zip": "zip",
+    "min": "min_max", "max": "min_max",
+    "str": "fold", "int": "fold", "float": "fold", "bool": "fold", "len": "fold", "abs": "fold", "round": "fold",
+    "print": "none",
+    **{name: "opaque" for name in (
+        "isinstance", "hasattr", "type", "id", "repr", "open", "input", "iter", "next", "map", "filter", "getattr",
+        "vars", "globals", "locals", "super", "format", "hash", "callable", "eval", "exec", "compile", "__import__",
+        "setattr", "delattr")},
+}
+
+#: Methods of list / tuple / set literals.
+SEQUENCE_METHODS: dict[str, str] = {
+    "append": "append", "add": "append", "extend": "extend", "remove": "remove",
+    "copy": "same", "tolist": "same", "to_list": "same",
+    "drop": "without", "difference": "without",
+    **{name: "mutate_unknown" for name in ("insert", "pop", "clear", "sort", "reverse", "discard", "update")},
+}
+
+#: Methods of dict literals.
+DICT_METHODS: dict[str, str] = {
+    "items": "items", "keys": "keys", "values": "values", "get": "get", "copy": "same",
+    **{name: "mutate_unknown" for name in ("update", "pop", "setdefault", "clear", "popitem")},
+}
+
+#: Methods of str constants folded at analysis time (bounded by ``domains.folding``).
+STR_METHODS: dict[str, str] = {
+    **{name: "fold_no_args" for name in ("lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize")},
+    **{name: "fold_with_args" for name in ("startswith", "endswith", "replace", "split", "format", "join")},
+}

@@ -1,0 +1,38 @@
+"""All handlers, found by (family, effect): the one place the walker looks an API model up.
+
+Each library module keeps its own :class:`~.registration.HandlerTable`; this
+module merges them (a key registered twice is an error at import time) and
+answers :func:`handler_for`.  A new API model is a row in a ``knowledge`` table
+(name -> effect) plus, when the effect is new, one handler in the module of its
+receiver family, listed in :data:`MODULES` below.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+from . import builtins, literals
+from .registration import Family, Handler, HandlerTable
+
+#: The library modules, one per receiver family.
+MODULES = (builtins, literals)
+
+
+@cache
+def _table() -> dict[tuple[Family, str], Handler]:
+    merged: dict[tuple[Family, str], Handler] = {}
+    for module in MODULES:
+        table: HandlerTable = module.handlers
+        for key, handler in table.entries.items():
+            if key in merged:
+                raise ValueError(f"{module.__name__}: {key[0].value} effect {key[1]!r} already has a handler")
+            merged[key] = handler
+    return merged
+
+
+def handler_for(family: Family, effect: str) -> Handler | None:
+    return _table().get((family, effect))
+
+
+def registered() -> frozenset[tuple[Family, str]]:
+    """Every (family, effect) with a handler (the coverage test compares this with the knowledge tables)."""
+    return frozenset(_table())
