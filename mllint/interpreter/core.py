@@ -1,8 +1,9 @@
 """The abstract interpreter: statements in order, one structural walk of the CST.
 
-Each statement is executed against a :class:`Scope` of abstract values; calls
-and subscripts are evaluated with the API knowledge base (``calls.py``) and
-emit plan nodes as they go.  Control flow: ``if``/``match``/``try`` run every
+Each statement is executed against a :class:`Scope` of abstract values;
+expressions are evaluated by ``expressions.py``, whose calls, subscripts and
+operators go through ``calls.py`` / ``dispatch.py`` to the API models of
+``mllint.library``, which emit plan nodes as they go.  Control flow: ``if``/``match``/``try`` run every
 branch on a copy of the variables and join; loops over a small known sequence
 are unrolled (as they would run), other loops run their body once and join
 with the state before the loop (zero or more iterations), their nodes marked
@@ -19,19 +20,18 @@ from typing import Any, Sequence
 
 import libcst as cst
 
-from ..domains.values import (SeqKind, TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Ref, Seq,
+from ..domains.values import (SeqKind, TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Seq,
                               TooLarge, UserFunction, Value, join)
 from ..plan import NodeInfo, Operator, Plan, PlanNode, Site, Span, View
 from ..data_headers import DataReads
 from ..positions import PositionIndex
 from .budget import Budget, BudgetExceeded
-from ..domains.folding import fold_binary
 from .imports import bind_import, bind_import_from
+from .expressions import EVALUATORS
 from .scope import Scope, join_vars
 
 MAX_CALL_DEPTH = 3          # context depth for user functions
 MAX_UNROLL = 16             # loops over known sequences run per element while the nest's product stays below
-MAX_COMPREHENSION = 256
 
 
 class _Return(Exception):
@@ -453,7 +453,7 @@ class Interpreter:
 
     # -- expressions ------------------------------------------------------------
     def eval(self, node: cst.BaseExpression, scope: Scope) -> Value:
-        handler = self._EXPR.get(type(node))
+        handler = EVALUATORS.get(type(node))
         if handler is None:
             return TOP
         budget = self.budget          # Budget.tick, inlined: this is the interpreter's hottest line
@@ -464,26 +464,6 @@ class Interpreter:
             return handler(self, node, scope)
         except TooLarge:   # a literal past its size bound (domains.bounds): the value is unknown
             return TOP
-
-    def _name(self, node: cst.Name, scope: Scope) -> Value:
-        value = scope.lookup(node.value)
-        if value is not None:
-            return value
-        if node.value in ("True", "False", "None"):
-            return Const({"True": True, "False": False, "None": None}[node.value])
-        return Ref(f"builtins.{node.value}")
-
-    def _attribute(self, node: cst.Attribute, scope: Scope) -> Value:
-        return self.calls.attribute(self.eval(node.value, scope), node.attr.value, node)
-
-    def _call(self, node: cst.Call, scope: Scope) -> Value:
-        self.budget.tick()
-        args, kwargs = self.eval_args(node.args, scope)
-        func = node.func
-        if isinstance(func, cst.Attribute):
-            receiver = self.eval(func.value, scope)
-            return self.calls.call_method(receiver, func.attr.value, args, kwargs, node, scope)
-        return self.calls.call(self.eval(func, scope), args, kwargs, node, scope)
 
     def eval_args(self, arguments: Sequence[cst.Arg], scope: Scope) -> tuple[list[Value], dict[str, Value]]:
         args: list[Value] = []
@@ -504,11 +484,6 @@ class Interpreter:
                 args.append(value)
         return args, kwargs
 
-    def _subscript(self, node: cst.Subscript, scope: Scope) -> Value:
-        base = self.eval(node.value, scope)
-        keys = [self.slice_value(element.slice, scope) for element in node.slice]
-        return self.calls.getitem(base, keys, node)
-
     def slice_value(self, element: cst.BaseSlice, scope: Scope) -> Value:
         if isinstance(element, cst.Index):
             return self.eval(element.value, scope)
@@ -517,102 +492,6 @@ class Interpreter:
                           for p in (element.lower, element.upper, element.step))
             return Seq(parts, SeqKind.SLICE)
         return TOP
-
-    def _string(self, node: cst.SimpleString, scope: Scope) -> Value:
-        raw = node.raw_value
-        prefix = node.prefix.lower()
-        if prefix in ("", "r", "u") and ("\\" not in raw or prefix == "r"):
-            return Const(raw)   # the common case, without literal_eval's compile
-        try:
-            return Const(node.evaluated_value)
-        except Exception:
-            return TOP
-
-    def _concat_string(self, node: cst.ConcatenatedString, scope: Scope) -> Value:
-        left, right = self.eval(node.left, scope), self.eval(node.right, scope)
-        if isinstance(left, Const) and isinstance(right, Const) and type(left.value) is type(right.value):
-            return fold_binary("Add", left.value, right.value)
-        return TOP
-
-    def _fstring(self, node: cst.FormattedString, scope: Scope) -> Value:
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringExpression):
-                self.eval(part.expression, scope)
-        return TOP
-
-    def _number(self, node, scope: Scope) -> Value:
-        text = node.value
-        try:
-            if text.isdigit():
-                return Const(int(text))
-            if isinstance(node, cst.Float) and "_" not in text:
-                return Const(float(text))
-            return Const(ast.literal_eval(text))
-        except Exception:
-            return TOP
-
-    def _sequence(self, node, scope: Scope) -> Value:
-        kind = {cst.List: SeqKind.LIST, cst.Tuple: SeqKind.TUPLE, cst.Set: SeqKind.SET}[type(node)]
-        items: list[Value] = []
-        for element in node.elements:
-            value = self.eval(element.value, scope)
-            if isinstance(element, cst.StarredElement):
-                spread = self.calls.iterate(value)
-                if spread is None:
-                    return TOP
-                items.extend(spread)
-            else:
-                items.append(value)
-        return Seq(tuple(items), kind)
-
-    def _dict(self, node: cst.Dict, scope: Scope) -> Value:
-        keys, values = [], []
-        for element in node.elements:
-            if isinstance(element, cst.DictElement):
-                keys.append(self.eval(element.key, scope))
-                values.append(self.eval(element.value, scope))
-            else:
-                spread = self.eval(element.value, scope)
-                if not isinstance(spread, DictV):
-                    return TOP
-                keys.extend(spread.keys)
-                values.extend(spread.values)
-        return DictV(tuple(keys), tuple(values))
-
-    def _binary(self, node: cst.BinaryOperation, scope: Scope) -> Value:
-        left = self.eval(node.left, scope)
-        right = self.eval(node.right, scope)
-        return self.calls.binary(left, type(node.operator).__name__, right, node)
-
-    def _unary(self, node: cst.UnaryOperation, scope: Scope) -> Value:
-        return self.calls.unary(type(node.operator).__name__, self.eval(node.expression, scope))
-
-    def _boolean(self, node: cst.BooleanOperation, scope: Scope) -> Value:
-        left = self.eval(node.left, scope)
-        right = self.eval(node.right, scope)
-        if isinstance(left, Const):
-            if isinstance(node.operator, cst.And):
-                return right if left.value else left
-            return left if left.value else right
-        return join(left, right) if isinstance(left, Data) or isinstance(right, Data) else TOP
-
-    def _compare(self, node: cst.Comparison, scope: Scope) -> Value:
-        left = self.eval(node.left, scope)
-        result: Value = TOP
-        for target in node.comparisons:
-            right = self.eval(target.comparator, scope)
-            result = self.calls.compare(left, type(target.operator).__name__, right, node)
-            left = right
-        return result
-
-    def _ifexp(self, node: cst.IfExp, scope: Scope) -> Value:
-        test = self.eval(node.test, scope)
-        if isinstance(test, Const):
-            return self.eval(node.body if test.value else node.orelse, scope)
-        return join(self.eval(node.body, scope), self.eval(node.orelse, scope))
-
-    def _lambda(self, node: cst.Lambda, scope: Scope) -> Value:
-        return Lambda(node, scope)
 
     def call_lambda(self, function: Lambda, args: list[Value], kwargs: dict[str, Value]) -> Value:
         """Evaluate a lambda's body with its parameters bound (``assign(c=lambda d: d.a / d.b)``)."""
@@ -628,53 +507,6 @@ class Interpreter:
             local.vars[param.name.value] = kwargs.get(param.name.value, TOP)
         return self.eval(function.node.body, local)
 
-    def _list_comp(self, node, scope: Scope) -> Value:
-        """Comprehensions over a small known sequence are evaluated; others are unknown."""
-        if node.for_in.inner_for_in is not None or node.for_in.asynchronous is not None:
-            return TOP
-        items = self.calls.iterate(self.eval(node.for_in.iter, scope))
-        if items is None or len(items) > MAX_COMPREHENSION:
-            return TOP
-        inner = Scope(scope)
-        out: list[Value] = []
-        for item in items:
-            self.budget.tick()
-            self.assign(node.for_in.target, item, inner, node)
-            keep = True
-            for condition in node.for_in.ifs:
-                test = self.eval(condition.test, inner)
-                if not isinstance(test, Const):
-                    return TOP
-                keep = keep and bool(test.value)
-            if keep:
-                out.append(self.eval(node.elt, inner))
-        return Seq(tuple(out), SeqKind.LIST if isinstance(node, cst.ListComp) else SeqKind.SET)
-
-    def _dict_comp(self, node, scope: Scope) -> Value:
-        return TOP
-
-    def _generator(self, node, scope: Scope) -> Value:
-        value = self._list_comp(node, scope)
-        return Seq(value.items, SeqKind.TUPLE) if isinstance(value, Seq) else TOP
-
-    def _named_expr(self, node: cst.NamedExpr, scope: Scope) -> Value:
-        value = self.eval(node.value, scope)
-        self.assign(node.target, value, scope, node)
-        return value
-
-    def _top(self, node, scope: Scope) -> Value:
-        return TOP
-
-    _EXPR = {
-        cst.Name: _name, cst.Attribute: _attribute, cst.Call: _call, cst.Subscript: _subscript,
-        cst.SimpleString: _string, cst.ConcatenatedString: _concat_string, cst.FormattedString: _fstring,
-        cst.Integer: _number, cst.Float: _number, cst.Imaginary: _number,
-        cst.List: _sequence, cst.Tuple: _sequence, cst.Set: _sequence, cst.Dict: _dict,
-        cst.BinaryOperation: _binary, cst.UnaryOperation: _unary, cst.BooleanOperation: _boolean,
-        cst.Comparison: _compare, cst.IfExp: _ifexp, cst.Lambda: _lambda,
-        cst.ListComp: _list_comp, cst.SetComp: _list_comp, cst.GeneratorExp: _generator,
-        cst.DictComp: _dict_comp, cst.NamedExpr: _named_expr, cst.Ellipsis: _top,
-    }
 
 
 def _remember_name(value: Value, name: str) -> None:
