@@ -153,3 +153,17 @@ def test_package_does_not_import(package, forbidden):
     if not any(_within(module, package) for module in _module_files()):
         pytest.skip(f"{package} does not exist yet")
     assert_no_imports(package, forbidden)
+
+
+def test_every_package_is_shipped():
+    """A package folder missing from pyproject's explicit ``packages`` list is absent from the wheel."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:   # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(("mllint",) + p.parent.relative_to(root / "mllint").parts).rstrip(".")
+             for p in (root / "mllint").rglob("*.py") if "__pycache__" not in p.parts}
+    found = {name for name in found if name}
+    assert found <= listed, f"not in pyproject.toml [tool.setuptools] packages: {sorted(found - listed)}"

@@ -20,6 +20,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from .aliases import canonical
+
 TABLE_FILE = "sklearn_estimators.json"
 
 #: Estimator kinds used in the table (``EstimatorInfo.kinds``).
@@ -221,12 +223,12 @@ def lookup_class(qualified_name: str) -> EstimatorInfo | None:
     ``imblearn.over_sampling.SMOTE`` works too.  None for anything else: an
     unknown callable must stay unknown (no finding rests on a guess).
     """
-    return _table().classes.get(qualified_name)
+    return _table().classes.get(canonical(qualified_name))
 
 
 def lookup_function(qualified_name: str) -> FunctionInfo | None:
     """The module-level function at a dotted import path (``sklearn.model_selection.train_test_split``)."""
-    return _table().functions.get(qualified_name)
+    return _table().functions.get(canonical(qualified_name))
 
 
 def table_versions() -> TableVersions:
