@@ -21,6 +21,7 @@ from importlib import resources
 from typing import Any
 
 from .aliases import canonical
+from .extra_estimators import EXTRA_CLASSES
 
 TABLE_FILE = "sklearn_estimators.json"
 
@@ -210,7 +211,7 @@ def _table() -> _Table:
     header = data["header"]
     return _Table(
         versions=TableVersions(sklearn=header["sklearn"], imblearn=header.get("imblearn")),
-        classes=_index([_estimator(e) for e in data["classes"]]),
+        classes=_index([_estimator(e) for e in data["classes"] + EXTRA_CLASSES]),
         functions=_index([_function(e) for e in data["functions"]]),
     )
 
