@@ -3,7 +3,7 @@
 The :class:`CallEvaluator` dispatches on the receiver's abstract value: a
 resolved import name (pandas / numpy / scikit-learn / builtins), a data value, a
 group-by, an accessor, an estimator, a literal.  The per-library transfer
-functions live in mixins (``pandas_calls``, ``sklearn_calls``); the meaning of
+functions live in ``mllint.library`` (pandas still in the ``pandas_calls`` mixin); the meaning of
 each API name comes from the tables in ``mllint.knowledge``.
 """
 from __future__ import annotations
@@ -22,17 +22,19 @@ from ..plan import NodeInfo, Operator, PlanNode, Site
 from ..domains.data_ops import const_strings, lineage_of, parents_of, stats_of
 from ..domains.folding import fold_binary, fold_compare, fold_unary
 from ..knowledge.builtins_ops import BUILTIN_FUNCTIONS, DICT_METHODS, SEQUENCE_METHODS, STR_METHODS
+from ..knowledge.estimator_methods import ESTIMATOR_METHODS, ESTIMATOR_PACKAGES, constructor_effect
+from ..knowledge.sklearn_api import lookup_class, lookup_function
+from ..library import sklearn_estimators
 from ..library.registration import Family
 from ..library.context import INHERIT
-from .dispatch import Host, invoke, lookup
+from .dispatch import Host, context, invoke, lookup
 from .pandas_calls import PandasCalls
-from .sklearn_calls import SklearnCalls
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Interpreter
     from .scope import Scope
 
-class CallEvaluator(PandasCalls, SklearnCalls):
+class CallEvaluator(PandasCalls):
     def __init__(self, interpreter: "Interpreter") -> None:
         self.it = interpreter
         self.host = Host(interpreter)
@@ -59,7 +61,7 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         if isinstance(value, Data):
             return self.data_attribute(value, attr, node)
         if isinstance(value, Estimator):
-            return self.estimator_attribute(value, attr)
+            return sklearn_estimators.attribute(context(self.host, attr, node), value, attr)
         if isinstance(value, GroupBy):
             return GroupBy(value.data, value.keys, (attr,))
         if isinstance(value, Statistic) and attr in ("values", "iloc", "loc"):
@@ -100,8 +102,8 @@ class CallEvaluator(PandasCalls, SklearnCalls):
             return self.call_pandas(qualname.rsplit(".", 1)[-1], args, kwargs, node, scope)
         if root == "numpy":
             return self.call_numpy(qualname[6:], args, kwargs, node)
-        if root in ("sklearn", "imblearn"):
-            return self.call_sklearn(qualname, args, kwargs, node)
+        if root in ESTIMATOR_PACKAGES:
+            return self.call_estimator_api(qualname, args, kwargs, node, scope)
         return self.unknown(f"call of {qualname}", args + list(kwargs.values()), node)
 
     def call_method(self, receiver: Value, name: str, args: list[Value], kwargs: dict[str, Value],
@@ -115,7 +117,8 @@ class CallEvaluator(PandasCalls, SklearnCalls):
         if isinstance(receiver, Accessor):
             return self.accessor_method(receiver, name, args, kwargs, node)
         if isinstance(receiver, Estimator):
-            return self.estimator_method(receiver, name, args, kwargs, node, scope)
+            handler = lookup(Family.ESTIMATOR, ESTIMATOR_METHODS.get(name))
+            return TOP if handler is None else invoke(self.host, handler, name, receiver, args, kwargs, node, scope)
         if isinstance(receiver, Seq):
             return self.literal_method(Family.LIST, SEQUENCE_METHODS, receiver, name, args, kwargs, node, scope)
         if isinstance(receiver, DictV):
@@ -134,6 +137,19 @@ class CallEvaluator(PandasCalls, SklearnCalls):
             return self.unknown(f"call of {name}", args + list(kwargs.values()), node)
         return invoke(self.host, handler, name, None, args, kwargs, node, scope)
 
+    def call_estimator_api(self, qualname: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
+                           scope: "Scope") -> Value:
+        """A class of the estimator table is constructed; a function is handled by its kind."""
+        info = lookup_class(qualname)
+        if info is not None:
+            handler, receiver = lookup(Family.ESTIMATOR, constructor_effect(info.name)), info
+        else:
+            function = lookup_function(qualname)
+            handler, receiver = lookup(Family.SKLEARN, function.kind if function is not None else None), function
+        if handler is None:
+            return self.unknown(f"call of {qualname}", args + list(kwargs.values()), node)
+        return invoke(self.host, handler, qualname, receiver, args, kwargs, node, scope)
+
     def literal_method(self, family: Family, table: dict[str, str], receiver: Any, name: str, args: list[Value],
                        kwargs: dict[str, Value], node: cst.Call, scope: "Scope") -> Value:
         """Methods of literals: an unlisted one is unknown, with no plan node (no data flows)."""
@@ -151,7 +167,7 @@ class CallEvaluator(PandasCalls, SklearnCalls):
             names = const_strings(key)
             return GroupBy(base.data, base.keys, tuple(names) if names is not None else None)
         if isinstance(base, Estimator):
-            return self.estimator_getitem(base, key)
+            return sklearn_estimators.getitem(context(self.host, "__getitem__", node), base, key)
         if isinstance(base, Statistic):   # df["x"].mode()[0], stats["mean"]: still that statistic
             return base
         if isinstance(base, (Seq, Const)) and isinstance(key, Const) and isinstance(key.value, int):

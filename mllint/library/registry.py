@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import builtins, literals
+from . import builtins, literals, sklearn_estimators, sklearn_functions
 from .registration import Family, Handler, HandlerTable
 
 #: The library modules, one per receiver family.
-MODULES = (builtins, literals)
+MODULES = (builtins, literals, sklearn_estimators, sklearn_functions)
 
 
 @cache
