@@ -11,9 +11,13 @@ table.  A method not listed evaluates to unknown, with no plan node.
 """
 from __future__ import annotations
 
+from .extra_estimators import EXTRA_CLASSES
+
 #: Top-level packages whose dotted names are looked up in the estimator table (``sklearn_api``: classes
 #: and functions); a name under any other package is an unknown call without the table being read.
-ESTIMATOR_PACKAGES = frozenset({"sklearn", "imblearn"})
+#: The generated table's packages, and those of the reviewed rows of ``extra_estimators``.
+ESTIMATOR_PACKAGES = frozenset({"sklearn", "imblearn"}) | frozenset(
+    module.split(".", 1)[0] for row in EXTRA_CLASSES for module in row["modules"])
 
 #: Effects of estimator methods (``model.fit(X, y)``, ``scaler.transform(X)``).
 ESTIMATOR_METHODS: dict[str, str] = {
