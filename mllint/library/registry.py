@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import builtins, literals
+from . import builtins, combine, frame_methods, groupby, literals, numpy_functions, pandas_io
 from .registration import Family, Handler, HandlerTable
 
 #: The library modules, one per receiver family.
-MODULES = (builtins, literals)
+MODULES = (builtins, literals, pandas_io, frame_methods, combine, groupby, numpy_functions)
 
 
 @cache
