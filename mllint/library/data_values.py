@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import replace
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from ..domains.data_ops import is_true, parents_of, python_value, stats_of
+from ..domains.data_ops import is_true, lineage_of, parents_of, python_value, stats_of
 from ..domains.schema import Schema
-from ..domains.values import TOP, Const, Data, FoldIndex, Seq, SeqKind, Value
+from ..domains.values import Const, Data, FoldIndex, Seq, SeqKind, Value
 from ..plan import Operator, RowFilter, SelectionInfo
-from ..domains.data_ops import lineage_of
 from .context import CallContext, Rebind
 from .registration import Family, Handler, HandlerTable
 
@@ -80,7 +79,7 @@ def in_place(function: Handler) -> Handler:
     return handler
 
 
-def data_method(table: HandlerTable, families: Iterable[Family], *effects: str):
+def data_method(table: HandlerTable, families: Iterable[Family], *effects: str) -> Callable[[Handler], Handler]:
     """Register a DataFrame / Series / ndarray method model (with the ``inplace=`` rule) in ``table``.
 
     The undecorated function stays the module's name, so one model can call another.
@@ -93,9 +92,11 @@ def data_method(table: HandlerTable, families: Iterable[Family], *effects: str):
     return decorate
 
 
+#: The receiver families a data method model is registered for (as the knowledge tables list the effect).
 FRAME = (Family.FRAME,)
 SERIES = (Family.SERIES,)
 FRAME_SERIES = (Family.FRAME, Family.SERIES)
 ALL_DATA = (Family.FRAME, Family.SERIES, Family.ARRAY)
 
-__all__ = ["derived", "narrowed", "select_rows", "is_full_slice", "slice_text", "plain", "data_method", "TOP"]
+__all__ = ["derived", "narrowed", "select_rows", "is_full_slice", "slice_text", "plain", "data_method",
+           "FRAME", "SERIES", "FRAME_SERIES", "ALL_DATA"]
