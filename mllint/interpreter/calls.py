@@ -3,7 +3,7 @@
 The :class:`CallEvaluator` dispatches on the receiver's abstract value: a
 resolved import name (pandas / numpy / scikit-learn / builtins), a data value, a
 group-by, an accessor, an estimator, a literal.  The per-library transfer
-functions live in ``mllint.library`` (and the ``sklearn_calls`` mixin); the meaning of
+functions live in mixins (``pandas_calls``, ``sklearn_calls``); the meaning of
 each API name comes from the tables in ``mllint.knowledge``.
 """
 from __future__ import annotations
