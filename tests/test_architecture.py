@@ -167,3 +167,15 @@ def test_every_package_is_shipped():
              for p in (root / "mllint").rglob("*.py") if "__pycache__" not in p.parts}
     found = {name for name in found if name}
     assert found <= listed, f"not in pyproject.toml [tool.setuptools] packages: {sorted(found - listed)}"
+
+
+#: Modules longer than this get split by job (a module has one job; reviewers read it whole).
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_is_too_long():
+    root = Path(__file__).resolve().parent.parent
+    long = {str(p.relative_to(root)): n for folder in ("mllint", "lsp_server", "rules")
+            for p in (root / folder).rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert not long, f"modules over {MAX_MODULE_LINES} lines: {long}"

@@ -2,9 +2,9 @@
 
 The :class:`CallEvaluator` dispatches on the receiver's abstract value: a
 resolved import name (pandas / numpy / scikit-learn / builtins), a data value, a
-group-by, an accessor, an estimator, a literal.  The per-library transfer
-functions live in ``mllint.library`` (pandas still in the ``pandas_calls`` mixin); the meaning of
-each API name comes from the tables in ``mllint.knowledge``.
+group-by, an accessor, an estimator, a literal.  Each branch is thin: the
+API name gives an effect in a ``mllint.knowledge`` table, the effect a handler in
+``mllint.library`` (through ``dispatch``), which runs with a ``CallContext``.
 """
 from __future__ import annotations
 
@@ -27,14 +27,17 @@ from ..knowledge.sklearn_api import lookup_class, lookup_function
 from ..library import sklearn_estimators
 from ..library.registration import Family
 from ..library.context import INHERIT
+from ..knowledge.pandas_ops import (ACCESSOR_METHODS, ARRAY_METHODS, FRAME_METHODS, GROUPBY_METHODS,
+                                    NUMPY_FUNCTIONS, PANDAS_FUNCTIONS, SERIES_METHODS)
+from ..library import data_operators, indexing
+from ..library.frame_methods import stub_typed_unknown
 from .dispatch import Host, context, invoke, lookup
-from .pandas_calls import PandasCalls
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Interpreter
     from .scope import Scope
 
-class CallEvaluator(PandasCalls):
+class CallEvaluator:
     def __init__(self, interpreter: "Interpreter") -> None:
         self.it = interpreter
         self.host = Host(interpreter)
@@ -59,7 +62,7 @@ class CallEvaluator(PandasCalls):
         if isinstance(value, Ref):
             return Ref(f"{value.qualname}.{attr}")
         if isinstance(value, Data):
-            return self.data_attribute(value, attr, node)
+            return indexing.data_attribute(context(self.host, attr, node), value, attr)
         if isinstance(value, Estimator):
             return sklearn_estimators.attribute(context(self.host, attr, node), value, attr)
         if isinstance(value, GroupBy):
@@ -101,7 +104,7 @@ class CallEvaluator(PandasCalls):
         if root == "pandas":
             return self.call_pandas(qualname.rsplit(".", 1)[-1], args, kwargs, node, scope)
         if root == "numpy":
-            return self.call_numpy(qualname[6:], args, kwargs, node)
+            return self.call_numpy(qualname[6:], args, kwargs, node, scope)
         if root in ESTIMATOR_PACKAGES:
             return self.call_estimator_api(qualname, args, kwargs, node, scope)
         return self.unknown(f"call of {qualname}", args + list(kwargs.values()), node)
@@ -113,9 +116,9 @@ class CallEvaluator(PandasCalls):
         if isinstance(receiver, Data):
             return self.data_method(receiver, name, args, kwargs, node, scope)
         if isinstance(receiver, GroupBy):
-            return self.groupby_method(receiver, name, args, kwargs, node)
+            return self.groupby_method(receiver, name, args, kwargs, node, scope)
         if isinstance(receiver, Accessor):
-            return self.accessor_method(receiver, name, args, kwargs, node)
+            return self.accessor_method(receiver, name, args, kwargs, node, scope)
         if isinstance(receiver, Estimator):
             handler = lookup(Family.ESTIMATOR, ESTIMATOR_METHODS.get(name))
             return TOP if handler is None else invoke(self.host, handler, name, receiver, args, kwargs, node, scope)
@@ -156,13 +159,48 @@ class CallEvaluator(PandasCalls):
         handler = lookup(family, table.get(name))
         return TOP if handler is None else invoke(self.host, handler, name, receiver, args, kwargs, node, scope)
 
+    def call_pandas(self, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
+                    scope: "Scope") -> Value:
+        handler = lookup(Family.PANDAS, PANDAS_FUNCTIONS.get(name))
+        if handler is None:
+            return self.unknown(f"pandas.{name}", args + list(kwargs.values()), node)
+        return invoke(self.host, handler, name, None, args, kwargs, node, scope)
+
+    def call_numpy(self, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
+                   scope: "Scope") -> Value:
+        handler = lookup(Family.NUMPY, NUMPY_FUNCTIONS.get(name))
+        if handler is None:
+            return self.unknown(f"numpy.{name}", args + list(kwargs.values()), node)
+        return invoke(self.host, handler, name, None, args, kwargs, node, scope)
+
+    def data_method(self, data: Data, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
+                    scope: "Scope") -> Value:
+        """A method not in the receiver's table is typed by pandas-stubs (``stub_typed_unknown``)."""
+        family, table = _DATA_METHODS[data.kind]
+        handler = lookup(family, table.get(name)) or stub_typed_unknown
+        return invoke(self.host, handler, name, data, args, kwargs, node, scope)
+
+    def groupby_method(self, group: GroupBy, name: str, args: list[Value], kwargs: dict[str, Value],
+                       node: cst.Call, scope: "Scope") -> Value:
+        handler = lookup(Family.GROUPBY, GROUPBY_METHODS.get(name))
+        if handler is None:
+            return self.unknown(f"groupby().{name}()", [group.data], node)
+        return invoke(self.host, handler, name, group, args, kwargs, node, scope)
+
+    def accessor_method(self, accessor: Accessor, name: str, args: list[Value], kwargs: dict[str, Value],
+                        node: cst.Call, scope: "Scope") -> Value:
+        handler = lookup(Family.ACCESSOR, ACCESSOR_METHODS.get(accessor.kind))
+        if handler is None:
+            return self.unknown(f".{accessor.kind}.{name}()", [accessor.data], node)
+        return invoke(self.host, handler, name, accessor, args, kwargs, node, scope)
+
     # -- subscripts ------------------------------------------------------------------
     def getitem(self, base: Value, keys: list[Value], node: cst.Subscript) -> Value:
         key = keys[0] if len(keys) == 1 else Seq(tuple(keys), SeqKind.TUPLE)
         if isinstance(base, Data):
-            return self.data_getitem(base, keys, node)
+            return indexing.data_getitem(context(self.host, "[]", node), base, keys)
         if isinstance(base, Accessor):
-            return self.accessor_getitem(base, keys, node)
+            return indexing.accessor_getitem(context(self.host, "[]", node), base, keys)
         if isinstance(base, GroupBy):
             names = const_strings(key)
             return GroupBy(base.data, base.keys, tuple(names) if names is not None else None)
@@ -196,9 +234,9 @@ class CallEvaluator(PandasCalls):
     def setitem(self, base: Value, target: cst.Subscript, value: Value, scope: "Scope") -> Value | None:
         keys = [self.it.slice_value(e.slice, scope) for e in target.slice]
         if isinstance(base, Data):
-            return self.data_setitem(base, keys, value, target)
+            return indexing.data_setitem(context(self.host, "[]=", target), base, keys, value)
         if isinstance(base, Accessor) and base.kind in ("loc", "iloc", "at", "iat"):
-            return self.accessor_setitem(base, keys, value, target)
+            return indexing.accessor_setitem(context(self.host, "[]=", target), base, keys, value)
         if isinstance(base, DictV) and len(keys) == 1 and isinstance(keys[0], Const):
             pairs = [(k, v) for k, v in zip(base.keys, base.values) if not (isinstance(k, Const) and k == keys[0])]
             pairs.append((keys[0], value))
@@ -219,7 +257,7 @@ class CallEvaluator(PandasCalls):
     # -- operators ---------------------------------------------------------------------
     def binary(self, left: Value, op: str, right: Value, node: cst.CSTNode) -> Value:
         if isinstance(left, Data) or isinstance(right, Data):
-            return self.data_arithmetic(left, op, right)
+            return data_operators.data_arithmetic(context(self.host, op, None), left, op, right)
         if isinstance(left, Statistic) or isinstance(right, Statistic):
             stats = stats_of(left, right)
             base = stats[0]
@@ -268,7 +306,8 @@ class CallEvaluator(PandasCalls):
         if isinstance(left, Statistic) and isinstance(right, Statistic) and node is not None:
             self.compared_scores([left, right], node)
         if isinstance(left, Data) or isinstance(right, Data):
-            return self.data_compare(left, right, node if op in ("Equal", "NotEqual") else None)
+            return data_operators.data_compare(context(self.host, op, node), left, right,
+                                               equality=node is not None and op in ("Equal", "NotEqual"))
         if isinstance(left, Const) and isinstance(right, Const):
             return fold_compare(op, left.value, right.value)
         if op in ("In", "NotIn") and isinstance(left, Const) and isinstance(right, Seq):
@@ -302,6 +341,11 @@ class CallEvaluator(PandasCalls):
 
 
 
+
+
+#: The method table and handler family of each kind of data value.
+_DATA_METHODS = {DataKind.FRAME: (Family.FRAME, FRAME_METHODS), DataKind.SERIES: (Family.SERIES, SERIES_METHODS),
+                 DataKind.ARRAY: (Family.ARRAY, ARRAY_METHODS)}
 
 
 class _Unset:

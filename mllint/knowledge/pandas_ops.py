@@ -101,3 +101,33 @@ NUMPY_FUNCTIONS: dict[str, str] = {
     **{f"random.{name}": "random_array" for name in (
         "rand", "randn", "uniform", "normal", "randint", "choice", "permutation", "random_sample", "binomial")},
 }
+
+#: Effects of ndarray methods (``X.values.mean()``).
+ARRAY_METHODS: dict[str, str] = {
+    "mean": "statistic", "std": "statistic", "var": "statistic", "min": "statistic", "max": "statistic",
+    "sum": "statistic", "median": "statistic", "reshape": "same", "astype": "same", "ravel": "same",
+    "flatten": "same", "copy": "same", "squeeze": "same", "tolist": "sink", "round": "same", "clip": "same",
+    "argmax": "statistic", "argmin": "statistic", "any": "sink", "all": "sink", "item": "sink",
+}
+
+#: Effects of group-by methods: ``transform`` broadcasts a group statistic back to the rows; the
+#: aggregations make one row per group.  Any other method is unknown.
+GROUPBY_METHODS: dict[str, str] = {
+    "transform": "transform", **{name: "aggregate" for name in GROUPBY_AGGREGATIONS},
+}
+
+#: Attributes of data values that are accessors (``df.loc``, ``s.str``).
+ACCESSOR_ATTRIBUTES = frozenset({"loc", "iloc", "str", "dt", "cat"})
+
+#: Effects of methods called on an accessor, by the accessor's kind: ``.str`` / ``.dt`` / ``.cat``
+#: methods work row by row (``s.str.lower()``); methods on ``.loc`` / ``.iloc`` are unknown.
+ACCESSOR_METHODS: dict[str, str] = {"str": "per_row", "dt": "per_row", "cat": "per_row"}
+
+#: ``.str`` methods whose result is a boolean mask over the rows (``s.str.contains("x")``).
+MASK_STR_METHODS = frozenset({"contains", "startswith", "endswith", "match", "fullmatch", "isdigit", "isalpha",
+                              "isnumeric", "isalnum", "isspace", "islower", "isupper", "istitle", "isdecimal"})
+
+#: Attributes of a frame that are never columns (``df.shape``): ``df.x`` on an open schema reads column ``x``
+#: unless it is one of these, a method or private.
+DATA_ATTRIBUTES_NOT_COLUMNS = frozenset({"shape", "dtypes", "dtype", "index", "size", "ndim", "empty", "axes",
+                                         "attrs", "flags", "iat", "at", "name", "nbytes", "itemsize"})

@@ -1,0 +1,144 @@
+"""Models of attributes, ``[]``, ``.loc`` / ``.iloc`` and assignment to columns on data values.
+
+These are not calls, so they have no handler table: the walker builds a
+:class:`~.context.CallContext` for the attribute / subscript and calls the
+function here directly.  Reading a column the schema does not know yet
+(``df["age"]`` on an open schema) is evidence that the source has it
+(``ctx.discover``).  An assignment's plan node is placed at the whole statement,
+which is mlinspect's code reference for it.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..domains.data_ops import const_strings, lineage_of, parents_of, series_of, stats_of
+from ..domains.schema import UNKNOWN_SCHEMA
+from ..domains.values import TOP, Accessor, Const, Data, DataKind, FoldIndex, Lambda, Seq, SeqKind, Statistic, Value
+from ..knowledge.pandas_ops import ACCESSOR_ATTRIBUTES, DATA_ATTRIBUTES_NOT_COLUMNS, FRAME_METHODS
+from ..plan import ModifyInfo, Operator, SelectionInfo
+from .context import CallContext
+from .data_values import derived, is_full_slice, select_rows
+
+
+# -- attributes -------------------------------------------------------------------------------
+def data_attribute(ctx: CallContext, data: Data, attr: str) -> Value:
+    if attr == "values":
+        return replace(data, kind=DataKind.ARRAY, reads=lineage_of(data))
+    if attr in ACCESSOR_ATTRIBUTES:
+        return Accessor(data, attr)
+    if attr == "index":   # df.drop(df[df.age < 18].index): the rows a selection picked
+        reads = frozenset().union(*(n.info.reads or frozenset() for n in data.nodes
+                                    if isinstance(n.info, (SelectionInfo, ModifyInfo))))
+        return Data(kind=DataKind.ARRAY, nodes=data.nodes, schema=UNKNOWN_SCHEMA, prov=data.prov, name=None,
+                    reads=reads, is_mask=False, stats=())
+    if attr == "T":
+        return replace(data, schema=UNKNOWN_SCHEMA, prov=None, name=None, reads=lineage_of(data), is_mask=False)
+    if data.kind is DataKind.FRAME:
+        if attr == "columns":
+            return Seq(tuple(Const(n) for n in data.schema.names)) if not data.schema.open else TOP
+        if attr in data.schema.names or (data.schema.open and attr not in FRAME_METHODS
+                                         and attr not in DATA_ATTRIBUTES_NOT_COLUMNS and not attr.startswith("_")):
+            ctx.discover(data, [attr])
+            return series_of(data, attr)   # df.col: mlinspect records no node
+    if data.kind is DataKind.SERIES and attr == "name" and data.name is not None:
+        return Const(data.name)
+    return TOP
+
+
+# -- reading ---------------------------------------------------------------------------------
+def data_getitem(ctx: CallContext, data: Data, keys: list[Value]) -> Value:
+    key = keys[0] if len(keys) == 1 else Seq(tuple(keys), SeqKind.TUPLE)
+    if data.kind is DataKind.FRAME:
+        names = const_strings(key)
+        if names is not None and not (isinstance(key, Seq) and key.kind is SeqKind.TUPLE):
+            ctx.discover(data, names)
+            node = ctx.emit(Operator.PROJECTION, f"to {names}", parents_of(data), columns=names)
+            if isinstance(key, Const):
+                return series_of(data, names[0], (node,))
+            schema = data.schema.project(names)
+            node.schema = schema
+            return derived(data, node, schema)
+        if isinstance(key, (Data, FoldIndex)):
+            return select_rows(ctx, data, key, None,
+                               mlinspect=isinstance(key, Data) and key.kind is DataKind.SERIES)
+        if isinstance(key, Seq) and key.kind is SeqKind.SLICE:
+            return select_rows(ctx, data, key, None, mlinspect=False)
+        return replace(data, schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(data), is_mask=False)
+    if data.kind is DataKind.SERIES:
+        if isinstance(key, (Data, FoldIndex)) or (isinstance(key, Seq) and key.kind is SeqKind.SLICE):
+            return select_rows(ctx, data, key, None, mlinspect=False)
+        return Statistic("element", data.prov, data.reads, ctx.site) if isinstance(key, Const) else TOP
+    # ndarray indexing: rows and/or columns of the same rows
+    if isinstance(key, Seq) and key.kind is SeqKind.SLICE:
+        return select_rows(ctx, data, key, None, mlinspect=False)
+    if isinstance(key, (Data, FoldIndex)):
+        return select_rows(ctx, data, key, None, mlinspect=False)
+    if isinstance(key, Seq) and key.kind is SeqKind.TUPLE and key.items and not is_full_slice(key.items[0]):
+        return select_rows(ctx, data, key.items[0], None, mlinspect=False)
+    return replace(data, kind=DataKind.ARRAY, schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(data),
+                   is_mask=False)
+
+
+def accessor_getitem(ctx: CallContext, accessor: Accessor, keys: list[Value]) -> Value:
+    data = accessor.data
+    if accessor.kind in ("str", "dt", "cat"):
+        return replace(data, kind=DataKind.SERIES, reads=lineage_of(data), is_mask=False)
+    if accessor.kind not in ("loc", "iloc"):
+        return TOP
+    rows = keys[0] if keys else TOP
+    cols = keys[1] if len(keys) > 1 else None
+    result = data
+    if not is_full_slice(rows):
+        result = select_rows(ctx, result, rows, f"{accessor.kind}[...]", mlinspect=False)
+    if cols is not None and not is_full_slice(cols) and result.kind is DataKind.FRAME:
+        names = const_strings(cols) if accessor.kind == "loc" else None
+        if names is not None:
+            single = isinstance(cols, Const)
+            node = ctx.emit(Operator.PROJECTION, f"to {names}", parents_of(result), visible=False, columns=names)
+            if single:
+                return series_of(result, names[0], (node,))
+            return derived(result, node, result.schema.project(names))
+        return replace(result, kind=DataKind.FRAME, schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(result),
+                       is_mask=False)
+    return result
+
+
+# -- assignment --------------------------------------------------------------------------------
+def data_setitem(ctx: CallContext, data: Data, keys: list[Value], value: Value) -> Value | None:
+    if data.kind is not DataKind.FRAME or len(keys) != 1:
+        return replace(data, reads=data.reads | lineage_of(value), is_mask=False, stats=data.stats + stats_of(value))
+    key = keys[0]
+    names = const_strings(key)
+    if names is None:
+        if isinstance(key, Data):   # df[mask] = value: values change, columns stay
+            return derived(data, None, stats=data.stats + stats_of(value))
+        return replace(data, schema=data.schema.widened(), name=None, is_mask=False,
+                       stats=data.stats + stats_of(value))
+    schema = data.schema
+    lineage = lineage_of(value) if not isinstance(value, (Lambda,)) else frozenset()
+    for name in names:
+        schema = schema.with_column(name, lineage)
+    # mlinspect: the code reference is the whole assignment
+    node = ctx.emit(Operator.PROJECTION_MODIFY, f"modifies {names}", parents_of(data),
+                    ModifyInfo(modifies=tuple(names)), visible=isinstance(key, Const), at=ctx.statement_site,
+                    schema=schema)
+    node.schema = schema
+    return derived(data, node, schema, stats=data.stats + stats_of(value))
+
+
+def accessor_setitem(ctx: CallContext, accessor: Accessor, keys: list[Value], value: Value) -> Value | None:
+    data = accessor.data
+    if data.kind is not DataKind.FRAME:
+        return None
+    cols = const_strings(keys[1]) if len(keys) > 1 and accessor.kind == "loc" else None
+    if cols is None:
+        return replace(data, name=None, is_mask=False, stats=data.stats + stats_of(value))
+    schema = data.schema
+    for column in cols:
+        schema = schema.with_column(column, lineage_of(value) | (
+            data.schema.get(column).lineage if data.schema.get(column) else frozenset()))
+    reads = lineage_of(keys[0]) if keys and isinstance(keys[0], Data) else frozenset()
+    node = ctx.emit(Operator.PROJECTION_MODIFY, f"modifies {cols}", parents_of(data),
+                    ModifyInfo(modifies=tuple(cols), reads=reads), visible=False, at=ctx.statement_site,
+                    schema=schema)
+    return derived(data, node, schema, stats=data.stats + stats_of(value))
