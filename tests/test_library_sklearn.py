@@ -61,7 +61,7 @@ def _info(name: str, modules: tuple[str, ...], kinds: set[str]) -> EstimatorInfo
 
 
 def _call(host: _Host, family: Family, effect: str, name: str, receiver, *args):
-    return handler_for(family, effect)(CallContext(name, None, None, host), receiver, list(args), {})
+    return handler_for(family, effect)(CallContext(name, None, host), receiver, list(args), {})
 
 
 def test_a_classifier_of_another_package_is_modelled_from_its_kinds():

@@ -89,6 +89,9 @@ class Host:
     def next_node_id(self) -> int:
         return self.it.plan.next_id
 
+    def source_text(self, site: Site) -> str:
+        return code_of(site.node)
+
     def in_loop(self) -> bool:
         return self.it.loop_depth > 0
 
@@ -105,7 +108,7 @@ class Host:
 
 def context(host: Host, name: str, node: cst.CSTNode | None) -> CallContext:
     site = host.it.site(node) if node is not None else None
-    return CallContext(name, site, code_of(node) if node is not None else None, host)
+    return CallContext(name, site, host)
 
 
 def invoke(host: Host, handler: Handler, name: str, receiver: Any, args: list[Value], kwargs: dict[str, Value],

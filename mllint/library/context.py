@@ -55,6 +55,8 @@ class ContextHost(Protocol):
 
     def next_node_id(self) -> int: ...
 
+    def source_text(self, site: "Site") -> str: ...
+
     def in_loop(self) -> bool: ...
 
     def statement_site(self) -> "Site | None": ...
@@ -67,18 +69,23 @@ class CallContext:
     """One call (or subscript, attribute, operator) being modelled.
 
     ``name`` is the API name looked up (``dropna``, ``train_test_split``); ``site``
-    where the operation is written; ``code`` its source text (descriptions and the
-    key under which discovered columns of a data source are remembered).
+    where the operation is written; :attr:`code` its source text.
     """
 
     name: str
     site: "Site | None"
-    code: str | None
     host: ContextHost
 
     def renamed(self, name: str) -> "CallContext":
         """The same place, modelled as another API name (``fit_predict`` = ``fit`` then ``predict``)."""
-        return CallContext(name, self.site, self.code, self.host)
+        return CallContext(name, self.site, self.host)
+
+    @property
+    def code(self) -> str | None:
+        """The operation's source text (descriptions, the key of a source's discovered columns).
+
+        Computed on demand: rendering syntax back to text costs more than most handlers."""
+        return self.host.source_text(self.site) if self.site is not None else None
 
     # -- the plan ---------------------------------------------------------------------
     def emit(self, op: "Operator", description: str | None, parents: Sequence["PlanNode"],

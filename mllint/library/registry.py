@@ -19,6 +19,15 @@ MODULES = (builtins, literals, pandas_io, frame_methods, combine, groupby, numpy
            sklearn_functions)
 
 
+#: Effects a knowledge table names on purpose without a model: their calls are unknown
+#: (data edges kept, value unknown), and why.
+DELIBERATELY_UNKNOWN: dict[tuple[Family, str], str] = {
+    (Family.SKLEARN, "splitter_factory"): "check_cv returns a splitter whose kind depends on its arguments",
+    (Family.SKLEARN, "feature_score"): "chi2 / f_classif scores are read by selectors, not by rules",
+    (Family.SKLEARN, "inspection"): "permutation_importance and partial_dependence neither fit nor score",
+}
+
+
 @cache
 def _table() -> dict[tuple[Family, str], Handler]:
     merged: dict[tuple[Family, str], Handler] = {}
