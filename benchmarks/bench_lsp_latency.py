@@ -133,7 +133,7 @@ def seed_edits(text: str) -> list[types.Range]:
 
 
 def local_findings(text: str, path: str) -> list[tuple[str, int]]:
-    from mllint.analysis import analyze
+    from mllint.engine.analysis import analyze
     from mllint.checker import check_analysis
     from mllint.rules import rule_codes
     from mllint.settings import load_settings

@@ -76,10 +76,10 @@ sys.path.insert(0, str(HERE))
 # corpus_run sets MLLINT_DEBUG=1 (internal errors raise) and holds the in-process job.
 from corpus_run import BUDGET_NOTE, SETTINGS, analyze, check_analysis, warm_up  # noqa: E402
 
-from mllint.check_command import discover  # noqa: E402
-from mllint.config import DEFAULT_CONFIG  # noqa: E402
+from mllint.cli.check_command import discover  # noqa: E402
+from mllint.engine.config import DEFAULT_CONFIG  # noqa: E402
 from mllint.settings import Settings  # noqa: E402
-from mllint.source import SourceError, load_source  # noqa: E402
+from mllint.engine.source import SourceError, load_source  # noqa: E402
 
 SAMPLE_SECONDS = 0.2
 PAGE = os.sysconf("SC_PAGE_SIZE")

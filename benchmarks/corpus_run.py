@@ -58,7 +58,7 @@ os.environ["MLLINT_DEBUG"] = "1"
 
 from mllint import analyze  # noqa: E402
 from mllint.checker import check_analysis  # noqa: E402
-from mllint.config import DEFAULT_CONFIG  # noqa: E402
+from mllint.engine.config import DEFAULT_CONFIG  # noqa: E402
 from mllint.settings import Settings  # noqa: E402
 
 HERE = Path(__file__).resolve().parent

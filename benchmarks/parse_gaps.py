@@ -2,10 +2,10 @@
 
 Why: LibCST's native parser rejects some valid Python (``else(1 if a else 0)``, thousands of
 concatenated literals) and notebooks hold cells IPython accepts but CPython does not
-(an indented first line, ``pip install x``).  ``mllint.parsing`` handles the forms found so
+(an indented first line, ``pip install x``).  ``mllint.engine.parsing`` handles the forms found so
 far; this script finds the next ones.  For each ``.py`` / ``.ipynb`` under the given folders
 it loads the source as ``analyze`` does, runs CPython's ``ast.parse`` and then either
-``mllint.parsing.parse_code`` (default) or LibCST alone (``--raw``, the baseline), and prints
+``mllint.engine.parsing.parse_code`` (default) or LibCST alone (``--raw``, the baseline), and prints
 
     CPYTHON <path> <error>        CPython rejects the loaded text (with --show-cpython)
     LIBCST  <path> <error>        CPython accepts it, mllint (or LibCST) does not
@@ -27,8 +27,8 @@ import warnings
 
 import libcst as cst
 
-from mllint.parsing import LIBCST_REJECTS, parse_code
-from mllint.source import SourceError, load_source
+from mllint.engine.parsing import LIBCST_REJECTS, parse_code
+from mllint.engine.source import SourceError, load_source
 
 
 def _files(roots: list[str]):
@@ -50,7 +50,7 @@ def _cpython_error(text: str) -> str | None:
 
 
 def _raw_libcst_error(text: str) -> str | None:
-    """What analyze did before mllint.parsing: LibCST, retried with tabs expanded."""
+    """What analyze did before mllint.engine.parsing: LibCST, retried with tabs expanded."""
     for candidate in (text, text.expandtabs(8)) if "\t" in text else (text,):
         try:
             cst.parse_module(candidate)

@@ -9,12 +9,12 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 
-from mllint.analysis import Analysis, analyze
+from mllint.engine.analysis import Analysis, analyze
 from mllint.checker import check_analysis
 from mllint.findings import Finding
 from mllint.noqa import kept
 from mllint.settings import Settings
-from mllint.source import SourceText, notebook_to_source
+from mllint.engine.source import SourceText, notebook_to_source
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class AnalysisCache:
         self._items: dict[str, Snapshot] = {}
 
     def get(self, key: str) -> Snapshot | None:
-        from mllint.data_headers import unchanged
+        from mllint.engine.data_headers import unchanged
 
         item = self._items.pop(key, None)
         if item is not None and unchanged(item.data_files):   # a CSV header it read may have changed

@@ -1,7 +1,7 @@
 """Hover text for variables: a dataframe's inferred columns and rows, an estimator's steps."""
 from __future__ import annotations
 
-from mllint.analysis import Analysis
+from mllint.engine.analysis import Analysis
 from mllint.domains.values import Data, DataKind, Estimator
 
 _MAX_COLUMNS = 40

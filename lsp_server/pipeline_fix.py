@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from mllint.analysis import analyze
+from mllint.engine.analysis import analyze
 from mllint.checker import check_analysis
-from mllint.parsing import LIBCST_REJECTS
+from mllint.engine.parsing import LIBCST_REJECTS
 from mllint.settings import Settings
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import fnmatch
 import os
 
-from .analysis import Analysis, analyze
+from .engine.analysis import Analysis
+
+from .engine.analysis import analyze
 from .facts import PlanFacts
 from .findings import Finding
 from .rule import RuleContext, unique

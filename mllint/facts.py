@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable
 
-from .analysis import Analysis
+from .engine.analysis import Analysis
 from .domains.provenance import Origin, Provenance
 from .domains.values import Estimator, Statistic
 from .plan import Site
 from .plan import (EvaluationInfo, EvaluationKind, FitInfo, Operator, PlanNode, RowFilter, SelectionInfo, Span,
                    SplitInfo)
-from .positions import code_of
+from .engine.positions import code_of
 
 
 @dataclass(frozen=True, slots=True)

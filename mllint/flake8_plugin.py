@@ -68,7 +68,7 @@ class MLLintChecker:
 
     def _findings(self):
         from .checker import check_analysis
-        from .analysis import analyze
+        from .engine.analysis import analyze
         from .rules import all_rules, rule_codes
         from .settings import ConfigError, load_settings, sensitive_terms
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, Collection, Iterable, Protocol
 
-from .config import Config
+from .engine.config import Config
 from .sensitive import DEFAULT_TERMS, SensitiveTerms
 
 if sys.version_info >= (3, 11):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from mllint import Config, analyze
-from mllint.analysis import Analysis
+from mllint.engine.analysis import Analysis
 from mllint.domains.values import Data, Estimator
 from mllint.plan import Operator, Plan, PlanNode
 

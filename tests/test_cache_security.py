@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from mllint.cache_secret import KEY_DIR_ENV, KEY_FILE, load_secret
-from mllint.file_report import FileReport
-from mllint.result_cache import CACHE_DIR, ResultCache, seal, unseal, version_folder_name
+from mllint.cli.cache_secret import KEY_DIR_ENV, KEY_FILE, load_secret
+from mllint.cli.file_report import FileReport
+from mllint.cli.result_cache import CACHE_DIR, ResultCache, seal, unseal, version_folder_name
 from mllint.settings import Settings
 from samples import STATISTIC_LEAK
 

@@ -796,8 +796,8 @@ def test_cache_gives_the_same_output_and_is_git_ignored(several):
 
 def reseal(entry: Path, edit) -> None:
     """Change a cache entry's JSON with ``edit`` and seal it again with this user's key (as mllint would)."""
-    from mllint.cache_secret import load_secret
-    from mllint.result_cache import seal, unseal
+    from mllint.cli.cache_secret import load_secret
+    from mllint.cli.result_cache import seal, unseal
 
     secret = load_secret(os.environ["MLLINT_CACHE_KEY_DIR"])
     payload = unseal(secret, entry.stem, entry.read_bytes())

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from mllint import check_command
-from mllint.check_command import HARD_LIMIT_ENV, iter_checks
-from mllint.file_report import FileReport
-from mllint.result_cache import CACHE_DIR, ResultCache, version_folder_name
+from mllint.cli import check_command
+from mllint.cli.check_command import HARD_LIMIT_ENV, iter_checks
+from mllint.cli.file_report import FileReport
+from mllint.cli.result_cache import CACHE_DIR, ResultCache, version_folder_name
 from mllint.settings import Settings
-from mllint.workers import WorkerPool
+from mllint.cli.workers import WorkerPool
 from samples import STATISTIC_LEAK
 
 LEAK = STATISTIC_LEAK
@@ -198,7 +198,7 @@ def _pid_job(payload: str) -> int:
 
 
 def test_a_worker_that_has_grown_large_retires_after_its_task(monkeypatch):
-    from mllint import workers
+    from mllint.cli import workers
 
     monkeypatch.setattr(workers, "RETIRE_RSS_BYTES", 1)      # every child counts as large
     with WorkerPool(1, _pid_job, hard_limit=60) as pool:

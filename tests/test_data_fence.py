@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from mllint.analysis import analyze
-from mllint.config import Config
-from mllint.data_headers import Kind, header_names, project_root_for, read_header, unchanged
+from mllint.engine.analysis import analyze
+from mllint.engine.config import Config
+from mllint.engine.data_headers import Kind, header_names, project_root_for, read_header, unchanged
 
 TIMEOUT = 60
 PASSWD = Path("/etc/passwd")

@@ -19,7 +19,7 @@ Format of a ``.test`` file (owned by ``golden_format.py``; see ``tests/golden/RE
         5:1 related place        (a finding's related places, indented under it)
 
 Trailing whitespace and trailing blank lines of a section do not matter.  Outputs are produced
-in-process through ``mllint.cli.main`` (explain) and ``check_command.check_file`` with the
+in-process through ``mllint.cli.main.main`` (explain) and ``check_command.check_file`` with the
 settings ``mllint check`` builds; :func:`test_cli_subprocess_matches_in_process` keeps that path
 honest against the real command.  ``pytest tests/test_golden.py --update-golden`` rewrites the
 expected sections of failing cases in place (generate expectations this way, never by hand).
@@ -74,7 +74,7 @@ def write_case(case: Case, folder: Path) -> Path:
 
 def explain_text(script: Path) -> str:
     """What ``mllint explain SCRIPT --format text`` prints (its own ``main``, in this process)."""
-    from mllint.cli import main
+    from mllint.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -86,7 +86,7 @@ def explain_text(script: Path) -> str:
 def findings_text(script: Path) -> str:
     """The findings ``mllint check`` reports on SCRIPT when run in its folder: one
     ``LINE:COL CODE message`` line each (related places indented under it), sorted."""
-    from mllint.check_command import check_file
+    from mllint.cli.check_command import check_file
     from mllint.rules import rule_codes
     from mllint.settings import find_pyproject, load_settings
 

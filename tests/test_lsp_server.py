@@ -34,7 +34,7 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from mllint.analysis import analyze
+from mllint.engine.analysis import analyze
 from mllint.checker import check_analysis
 from mllint.rules import rule_codes
 from mllint.settings import load_settings

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mllint.analysis import analyze
+from mllint.engine.analysis import analyze
 from mllint.checker import check_analysis
 from mllint.sensitive import SensitiveTerms
 from mllint.settings import Settings

@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from mllint.analysis import analyze
+from mllint.engine.analysis import analyze
 from mllint.checker import check_analysis
 from mllint.settings import Settings
 from samples import SCALER_LEAK

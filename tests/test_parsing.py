@@ -16,10 +16,10 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from mllint.analysis import analyze
+from mllint.engine.analysis import analyze
 from mllint.checker import check_analysis
-from mllint import parsing
-from mllint.parsing import MAX_STRING_RUN, join_string_runs, parse_code, space_keywords
+from mllint.engine import parsing
+from mllint.engine.parsing import MAX_STRING_RUN, join_string_runs, parse_code, space_keywords
 from mllint.settings import Settings
 from test_lsp_server import client, diagnostics_where, has, start, the  # noqa: F401  (pytest-lsp fixture)
 from samples import STATISTIC_LEAK
@@ -261,7 +261,7 @@ async def test_language_server_places_the_indented_cell_finding_at_its_column(cl
 
 
 def test_statements_sharing_a_line_stay_in_one_chunk():
-    from mllint.parsing import _statement_chunks
+    from mllint.engine.parsing import _statement_chunks
 
     code = "# head\nx = (1,\n     2); y = 3\n@dec\ndef f():\n    pass\nz = 1; w = 2\n"
     assert _statement_chunks(code, ast.parse(code)) == [(1, 1), (2, 3), (4, 6), (7, 8)]

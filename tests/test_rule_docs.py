@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mllint.docs import TABLE_END, TABLE_START, with_rules_table, write_rule_docs
+from mllint.cli.docs import TABLE_END, TABLE_START, with_rules_table, write_rule_docs
 from mllint.rules import all_rules, off_by_default, rule_codes
 
 REPO = Path(__file__).resolve().parent.parent

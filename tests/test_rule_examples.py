@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from mllint.checker import check_analysis
-from mllint.analysis import analyze
+from mllint.engine.analysis import analyze
 from mllint.rule import expected_lines
 from pathlib import Path
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mllint.config import Config
+from mllint.engine.config import Config
 from mllint.sensitive import DEFAULT_TERMS, SensitiveTerms, tokens
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""Tests for mllint.source: encodings, line endings, notebooks and IPython syntax."""
+"""Tests for mllint.engine.source: encodings, line endings, notebooks and IPython syntax."""
 from __future__ import annotations
 
 import ast
@@ -9,7 +9,7 @@ from typing import Any
 import libcst
 import pytest
 
-from mllint.source import SourceError, SourceText, decode_python_bytes, load_source, notebook_to_source
+from mllint.engine.source import SourceError, SourceText, decode_python_bytes, load_source, notebook_to_source
 
 
 def load_file(tmp_path: Path, name: str, data: bytes) -> SourceText:

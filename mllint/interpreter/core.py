@@ -23,8 +23,8 @@ import libcst as cst
 from ..domains.values import (SeqKind, TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Seq,
                               TooLarge, UserFunction, Value, join)
 from ..plan import NodeInfo, Operator, Plan, PlanNode, Site, Span, View
-from ..data_headers import DataReads
-from ..positions import PositionIndex
+from ..engine.data_headers import DataReads
+from ..engine.positions import PositionIndex
 from .budget import Budget, BudgetExceeded
 from .imports import bind_import, bind_import_from
 from .expressions import EVALUATORS

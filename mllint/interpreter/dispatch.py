@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import libcst as cst
 
-from ..data_headers import read_header
+from ..engine.data_headers import read_header
 from ..domains.data_ops import parents_of
 from ..domains.provenance import Provenance
 from ..domains.values import TOP, Data, Value
@@ -23,7 +23,7 @@ from ..library.context import INHERIT, CallContext, Rebind
 from ..library.registration import Family, Handler
 from ..library.registry import handler_for
 from ..plan import NodeInfo, Operator, PlanNode, Site, SourceInfo, View
-from ..positions import code_of
+from ..engine.positions import code_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Interpreter

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..analysis import Analysis
+from ..engine.analysis import Analysis
 from . import dot, json_view, mermaid, mlinspect, text
 
 RENDERERS: dict[str, Callable[[Analysis], str]] = {

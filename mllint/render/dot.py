@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from ..analysis import Analysis
+from ..engine.analysis import Analysis
 from ..plan import Operator
 from .common import columns_text, dangling_projection, label
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 import json
 
-from ..analysis import Analysis
+from ..engine.analysis import Analysis
 from ..plan import PlanNode
 
 

@@ -1,7 +1,7 @@
 """A Mermaid flowchart of the plan: sources, splits, fits and scores as boxes and arrows."""
 from __future__ import annotations
 
-from ..analysis import Analysis
+from ..engine.analysis import Analysis
 from ..plan import Operator
 from .common import dangling_projection, label
 

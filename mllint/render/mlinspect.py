@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from ..analysis import Analysis
+from ..engine.analysis import Analysis
 from ..plan import PlanNode
 
 

@@ -1,7 +1,7 @@
 """A readable listing of the plan: one node per line, with where its rows come from."""
 from __future__ import annotations
 
-from ..analysis import Analysis
+from ..engine.analysis import Analysis
 from ..plan import Operator, PlanNode
 from .common import columns_text, dangling_projection
 

@@ -11,7 +11,7 @@ class Config:
     ``data_headers``: read the header line of a local CSV named by a literal
     path to learn its columns.  Where such a file may lie is not a setting: it
     is the project of the analysed file, found from the file alone
-    (``mllint.data_headers.project_root_for``), so that every surface reads the
+    (``mllint.engine.data_headers.project_root_for``), so that every surface reads the
     same files whatever folder it was started from.
     """
 

@@ -13,7 +13,13 @@ from __future__ import annotations
 import os
 import secrets
 
-from .safe_fs import UnsafeFolder, checked_folder, read_regular, write_file
+from .safe_fs import UnsafeFolder
+
+from .safe_fs import checked_folder
+
+from .safe_fs import read_regular
+
+from .safe_fs import write_file
 
 KEY_DIR_ENV = "MLLINT_CACHE_KEY_DIR"
 KEY_FILE = "cache-key"

@@ -1,11 +1,11 @@
 """``mllint check``: many files, each analysed in a watched worker process, cached, ``# noqa`` handled here.
 
-A file's result is a plain :class:`FileReport` (``mllint.file_report``) so that it can cross
-process boundaries and live in the cache (``mllint.result_cache``).  :func:`iter_checks` reads
+A file's result is a plain :class:`FileReport` (``mllint.cli.file_report``) so that it can cross
+process boundaries and live in the cache (``mllint.cli.result_cache``).  :func:`iter_checks` reads
 each file exactly once, in this process: the bytes it hashes for the cache key are the bytes
 the worker analyses, so an edit during the run can never put one content's findings under
 another content's key.  Reports come out in the order of the paths as soon as they (and all
-before them) are done, so that text output streams.  Formatting is in ``mllint.output``.
+before them) are done, so that text output streams.  Formatting is in ``mllint.cli.output``.
 """
 from __future__ import annotations
 
@@ -18,10 +18,17 @@ import sys
 from functools import partial
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
-from .file_report import FileReport, FindingReport, Location, RelatedReport
-from .noqa import file_suppressed, suppressed
-from .result_cache import CACHE_DIR, ResultCache
-from .settings import Settings
+from .file_report import FileReport
+
+from .file_report import FindingReport
+
+from .file_report import Location
+
+from .file_report import RelatedReport
+from ..noqa import file_suppressed, suppressed
+from .result_cache import CACHE_DIR
+from .result_cache import ResultCache
+from ..settings import Settings
 
 if TYPE_CHECKING:   # multiprocessing is imported only when something is to be analysed (not on a warm run)
     from .workers import WorkerPool
@@ -102,8 +109,8 @@ def _unreadable(path: str, exc: OSError) -> FileReport:
 def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
     """Analyse ``data``, the content of ``path`` as read once by :func:`iter_checks`, and keep the
     findings its comments allow (the file itself is never read again here)."""
-    from .analysis import analyze
-    from .checker import check_analysis
+    from ..engine.analysis import analyze
+    from ..checker import check_analysis
 
     notebook = path.endswith(".ipynb")
     try:
@@ -165,7 +172,9 @@ def _analyse(settings: Settings, task: tuple[str, bytes]) -> FileReport:
 def _start_pool(jobs: int, settings: Settings, hard_limit: float) -> WorkerPool:
     import gc
 
-    from . import analysis, checker  # noqa: F401  - loaded once, before the workers fork
+    from .. import checker  # noqa: F401  - loaded once, before the workers fork
+
+    from ..engine import analysis  # noqa: F401  - loaded once, before the workers fork
     from .workers import WorkerPool
     gc.freeze()   # import-time objects: shared with the workers and out of every collection
     return WorkerPool(jobs, partial(_analyse, settings), hard_limit)

@@ -14,8 +14,10 @@ import os
 import re
 from typing import IO, Iterable
 
-from . import __version__
-from .file_report import FileReport, FindingReport, Location
+from .. import __version__
+from .file_report import FileReport
+from .file_report import FindingReport
+from .file_report import Location
 
 INFORMATION_URI = "https://pypi.org/project/mllint-plan/"
 _COLOURS = {"path": "\033[1m", "code": "\033[31m", "dim": "\033[2m", "reset": "\033[0m"}
@@ -83,7 +85,7 @@ def diagnostics(report: FileReport) -> list[str]:
 
 
 def json_findings(reports: list[FileReport]) -> str:
-    from .rules import rule_by_code
+    from ..rules import rule_by_code
 
     items = []
     for report in reports:
@@ -158,7 +160,7 @@ def _fingerprint(code: str, uri: str, finding: FindingReport, occurrence: int) -
 
 def sarif(reports: list[FileReport], root: str) -> str:
     """SARIF 2.1.0 for GitHub code scanning: repo-relative URIs against %SRCROOT%, fingerprints."""
-    from .rules import all_rules
+    from ..rules import all_rules
 
     rules = list(all_rules())
     index = {rule.code: i for i, rule in enumerate(rules)}

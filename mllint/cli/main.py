@@ -5,15 +5,15 @@ import argparse
 import sys
 from typing import Sequence
 
-from . import __version__
+from .. import __version__
 
 
 def _explain(args: argparse.Namespace) -> int:
     import os
 
-    from .analysis import analyze
-    from .render import RENDERERS
-    from .settings import ConfigError, load_settings
+    from ..engine.analysis import analyze
+    from ..render import RENDERERS
+    from ..settings import ConfigError, load_settings
 
     try:
         with open(args.file, "rb") as handle:
@@ -32,7 +32,7 @@ def _explain(args: argparse.Namespace) -> int:
         if args.format not in ("mlinspect", "json"):
             return 2
     if args.format in ("svg", "png"):
-        from .render.graphviz import GraphvizMissing, render_image
+        from ..render.graphviz import GraphvizMissing, render_image
 
         try:
             image = render_image(RENDERERS["dot"](analysis), args.format)
@@ -66,7 +66,7 @@ def _write(path: str, data: bytes) -> int:
 
 def _rule_codes() -> tuple[str, ...]:
     """Discovery, imported only when a selection is to be checked: a warm ``check`` never loads the rules."""
-    from .rules import rule_codes
+    from ..rules import rule_codes
 
     return rule_codes()
 
@@ -74,7 +74,7 @@ def _rule_codes() -> tuple[str, ...]:
 def _codes(text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return None
-    from .settings import check_codes
+    from ..settings import check_codes
 
     codes = tuple(c.strip().upper() for c in text.split(",") if c.strip())
     check_codes(codes, "a command-line option", _rule_codes())
@@ -86,9 +86,17 @@ def _check(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from .check_command import ResultCache, discover, hard_limit_seconds, iter_checks, progress_bar
+    from .check_command import ResultCache
+
+    from .check_command import discover
+
+    from .check_command import hard_limit_seconds
+
+    from .check_command import iter_checks
+
+    from .check_command import progress_bar
     from .output import OutputWriter
-    from .settings import ConfigError, find_pyproject, load_settings
+    from ..settings import ConfigError, find_pyproject, load_settings
 
     try:
         settings = load_settings(os.getcwd(), rule_codes=_rule_codes)
@@ -148,7 +156,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from .rules import all_rules
+    from ..rules import all_rules
 
     for rule in all_rules():
         status = "" if rule.default_enabled else "  (off by default)"
@@ -157,7 +165,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _rule(args: argparse.Namespace) -> int:
-    from .rules import rule_by_code
+    from ..rules import rule_by_code
 
     rule = rule_by_code(args.code)
     if rule is None:
@@ -168,7 +176,7 @@ def _rule(args: argparse.Namespace) -> int:
 
 
 def _lsp(args: argparse.Namespace) -> int:
-    from .lsp_server.server import main as serve
+    from ..lsp_server.server import main as serve
 
     serve()
     return 0
@@ -177,7 +185,11 @@ def _lsp(args: argparse.Namespace) -> int:
 def _docs(args: argparse.Namespace) -> int:
     import os
 
-    from .docs import TABLE_START, write_readme_table, write_rule_docs
+    from .docs import TABLE_START
+
+    from .docs import write_readme_table
+
+    from .docs import write_rule_docs
 
     readme = args.readme or "README.md"
     if args.readme is None:   # the default README is updated only when it has the table's markers

@@ -17,7 +17,7 @@ from typing import Any
 import libcst as cst
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
-from .plan import Span
+from ..plan import Span
 
 
 class _Collector:

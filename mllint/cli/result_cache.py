@@ -5,9 +5,9 @@ treated as untrusted (see DESIGN.md, "A checked repository is untrusted input"):
 
 * **no writes through links** -- the folder and its sub-folders are used only when they are real
   directories owned by the current user; files are created fresh and renamed into place
-  (:mod:`mllint.safe_fs`); a ``.gitignore`` already there, even a dangling link, is left alone;
+  (:mod:`mllint.cli.safe_fs`); a ``.gitignore`` already there, even a dangling link, is left alone;
 * **no trust in entries** -- each entry is ``MAGIC <hmac>\\n<json>``, the HMAC-SHA256 keyed with
-  the per-user secret of :mod:`mllint.cache_secret` over the entry's name and its JSON; an
+  the per-user secret of :mod:`mllint.cli.cache_secret` over the entry's name and its JSON; an
   entry is parsed only when it is a regular file below :data:`MAX_ENTRY_BYTES` with a valid
   MAC, then read with the strict :meth:`FileReport.from_json`; the data files it looked up
   must still be as they were (``data_headers.unchanged``).  Anything else is a miss: the file
@@ -31,11 +31,18 @@ import stat
 import time
 from typing import Callable
 
-from . import __version__
-from .cache_secret import SecretUnavailable, load_secret
-from .file_report import FileReport, ReportFormatError
-from .safe_fs import TEMPORARY_PREFIX, UnsafeFolder, checked_folder, read_regular, touch, write_file
-from .settings import Settings
+from .. import __version__
+from .cache_secret import SecretUnavailable
+from .cache_secret import load_secret
+from .file_report import FileReport
+from .file_report import ReportFormatError
+from .safe_fs import TEMPORARY_PREFIX
+from .safe_fs import UnsafeFolder
+from .safe_fs import checked_folder
+from .safe_fs import read_regular
+from .safe_fs import touch
+from .safe_fs import write_file
+from ..settings import Settings
 
 CACHE_DIR = ".mllint_cache"
 GITIGNORE = b"# created by mllint\n*\n"
@@ -105,7 +112,7 @@ class ResultCache:
 
     def get(self, key: str) -> FileReport | None:
         """The stored report for ``key`` when it is authentic, well-formed and still valid; else None."""
-        from .data_headers import unchanged
+        from ..engine.data_headers import unchanged
 
         if not self.enabled or not self._shard(key, create=False):
             return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .rule import expected_lines
+from ..rule import expected_lines
 
 
 def rule_page(rule) -> str:
@@ -51,7 +51,7 @@ def with_rules_table(text: str, rules, pages: str = "docs/rules") -> str:
 
 def write_readme_table(readme: str, folder: str) -> bool:
     """Regenerate the rules table in ``readme`` (linking to the pages in ``folder``); True when it changed."""
-    from .rules import all_rules
+    from ..rules import all_rules
 
     with open(readme, encoding="utf-8") as handle:
         text = handle.read()
@@ -65,7 +65,7 @@ def write_readme_table(readme: str, folder: str) -> bool:
 
 
 def write_rule_docs(folder: str) -> list[str]:
-    from .rules import all_rules
+    from ..rules import all_rules
 
     os.makedirs(folder, exist_ok=True)
     written = []

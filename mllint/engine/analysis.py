@@ -15,15 +15,19 @@ from typing import Any, Iterator
 
 import libcst as cst
 
-from .config import DEFAULT_CONFIG, Config
+from .config import DEFAULT_CONFIG
+
+from .config import Config
 from .data_headers import DataReads
-from .domains.values import UserFunction, Value
-from .interpreter.budget import Budget, parse_cost
-from .interpreter.core import Interpreter
-from .plan import Operator, Plan
+from ..domains.values import UserFunction, Value
+from ..interpreter.budget import Budget, parse_cost
+from ..interpreter.core import Interpreter
+from ..plan import Operator, Plan
 from .parsing import parse_code
 from .positions import PositionIndex
-from .source import SourceError, SourceText, load_source
+from .source import SourceError
+from .source import SourceText
+from .source import load_source
 
 #: Files that mention none of these cannot build an ML plan: skip them before parsing.
 _ML_MENTION = re.compile(r"\b(pandas|numpy|sklearn|imblearn)\b")
