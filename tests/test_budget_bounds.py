@@ -244,7 +244,7 @@ def test_the_clock_is_only_an_outer_guard_with_one_note(tmp_path, monkeypatch):
 
 
 def test_the_second_pass_shares_the_budget(tmp_path, monkeypatch):
-    from mllint import analysis as analysis_module
+    from mllint.engine import analysis as analysis_module
 
     passes: list[int] = []
     real = analysis_module._interpret
