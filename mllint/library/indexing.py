@@ -63,7 +63,9 @@ def data_getitem(ctx: CallContext, data: Data, keys: list[Value]) -> Value:
                                mlinspect=isinstance(key, Data) and key.kind is DataKind.SERIES)
         if isinstance(key, Seq) and key.kind is SeqKind.SLICE:
             return select_rows(ctx, data, key, None, mlinspect=False)
-        return replace(data, schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(data), is_mask=False)
+        # columns picked by a key we cannot read: which ones (and so where they come from) is unknown;
+        # keeping the frame's whole lineage would let rules read "may come from the label" as "does"
+        return replace(data, schema=UNKNOWN_SCHEMA, name=None, reads=frozenset(), is_mask=False)
     if data.kind is DataKind.SERIES:
         if isinstance(key, (Data, FoldIndex)) or (isinstance(key, Seq) and key.kind is SeqKind.SLICE):
             return select_rows(ctx, data, key, None, mlinspect=False)
