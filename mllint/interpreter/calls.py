@@ -8,7 +8,7 @@ API name gives an effect in a ``mllint.knowledge`` table, the effect a handler i
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from dataclasses import replace
 
@@ -18,15 +18,14 @@ from ..domains.values import (SeqKind, DataKind, TOP, Accessor, Const, Data, Dic
                               Seq, Statistic, UserFunction, Value, join, seq_or_top)
 from ..domains.bounds import MAX_ITEMS
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
-from ..plan import NodeInfo, Operator, PlanNode, Site
-from ..domains.data_ops import const_strings, lineage_of, parents_of, stats_of
+from ..plan import Operator, PlanNode
+from ..domains.data_ops import const_strings, lineage_of, stats_of
 from ..domains.folding import fold_binary, fold_compare, fold_unary
 from ..knowledge.builtins_ops import BUILTIN_FUNCTIONS, DICT_METHODS, SEQUENCE_METHODS, STR_METHODS
 from ..knowledge.estimator_methods import ESTIMATOR_METHODS, ESTIMATOR_PACKAGES, constructor_effect
 from ..knowledge.sklearn_api import lookup_class, lookup_function
 from ..library import sklearn_estimators
 from ..library.registration import Family
-from ..library.context import INHERIT
 from ..knowledge.pandas_ops import (ACCESSOR_METHODS, ARRAY_METHODS, FRAME_METHODS, GROUPBY_METHODS,
                                     NUMPY_FUNCTIONS, PANDAS_FUNCTIONS, SERIES_METHODS)
 from ..library import data_operators, indexing
@@ -43,19 +42,22 @@ class CallEvaluator:
         self.host = Host(interpreter)
 
     # -- plan helpers ------------------------------------------------------------
-    def emit(self, op: Operator, description: str | None, parents: list, node: cst.CSTNode | None,
-             info: NodeInfo | None = None, *, visible: bool = True, columns: Sequence[str] | None = None,
-             site: Site | None = None, schema=None, prov=INHERIT) -> PlanNode:
-        """A plan node with its typed record; rows inherited from the data parents unless given."""
-        where = site if site is not None else (self.it.site(node) if node is not None else None)
-        return self.host.emit_node(op, description, parents, where, info, visible, columns, schema, prov)
-
     def unknown(self, description: str, inputs: list[Value], node: cst.CSTNode) -> Value:
         """An operation we do not model on data: keep the edges, widen the value."""
-        parents = parents_of(*inputs)
-        if parents:
-            self.emit(Operator.UNKNOWN, description, parents, node, visible=False)
-        return TOP
+        return self.host.unknown_operation(description, inputs, self.it.site(node) if node is not None else None)
+
+    def run(self, family: Family, effect: str | None, name: str, receiver: Any, args: list[Value],
+            kwargs: dict[str, Value], node: cst.Call, scope: "Scope", unknown: str | None = None,
+            inputs: list[Value] | None = None) -> Value:
+        """The handler of ``effect``, run on this call.  Without one: an UNKNOWN node named ``unknown``
+        over the data ``inputs`` (default: the arguments), or, when ``unknown`` is None (literals,
+        estimator methods: no data flows), just the unknown value."""
+        handler = lookup(family, effect)
+        if handler is not None:
+            return invoke(self.host, handler, name, receiver, args, kwargs, node, scope)
+        if unknown is None:
+            return TOP
+        return self.unknown(unknown, inputs if inputs is not None else args + list(kwargs.values()), node)
 
     # -- attributes ----------------------------------------------------------------
     def attribute(self, value: Value, attr: str, node: cst.Attribute) -> Value:
@@ -120,14 +122,13 @@ class CallEvaluator:
         if isinstance(receiver, Accessor):
             return self.accessor_method(receiver, name, args, kwargs, node, scope)
         if isinstance(receiver, Estimator):
-            handler = lookup(Family.ESTIMATOR, ESTIMATOR_METHODS.get(name))
-            return TOP if handler is None else invoke(self.host, handler, name, receiver, args, kwargs, node, scope)
+            return self.run(Family.ESTIMATOR, ESTIMATOR_METHODS.get(name), name, receiver, args, kwargs, node, scope)
         if isinstance(receiver, Seq):
-            return self.literal_method(Family.LIST, SEQUENCE_METHODS, receiver, name, args, kwargs, node, scope)
+            return self.run(Family.LIST, SEQUENCE_METHODS.get(name), name, receiver, args, kwargs, node, scope)
         if isinstance(receiver, DictV):
-            return self.literal_method(Family.DICT, DICT_METHODS, receiver, name, args, kwargs, node, scope)
+            return self.run(Family.DICT, DICT_METHODS.get(name), name, receiver, args, kwargs, node, scope)
         if isinstance(receiver, Const) and isinstance(receiver.value, str):
-            return self.literal_method(Family.STR, STR_METHODS, receiver.value, name, args, kwargs, node, scope)
+            return self.run(Family.STR, STR_METHODS.get(name), name, receiver.value, args, kwargs, node, scope)
         if isinstance(receiver, Statistic):
             return receiver
         return self.unknown(f".{name}() on an unknown object", args + list(kwargs.values()), node)
@@ -135,10 +136,8 @@ class CallEvaluator:
     # -- registry dispatch -------------------------------------------------------------
     def call_builtin(self, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
                      scope: "Scope") -> Value:
-        handler = lookup(Family.BUILTIN, BUILTIN_FUNCTIONS.get(name))
-        if handler is None:
-            return self.unknown(f"call of {name}", args + list(kwargs.values()), node)
-        return invoke(self.host, handler, name, None, args, kwargs, node, scope)
+        return self.run(Family.BUILTIN, BUILTIN_FUNCTIONS.get(name), name, None, args, kwargs, node, scope,
+                        f"call of {name}")
 
     def call_estimator_api(self, qualname: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
                            scope: "Scope") -> Value:
@@ -153,25 +152,15 @@ class CallEvaluator:
             return self.unknown(f"call of {qualname}", args + list(kwargs.values()), node)
         return invoke(self.host, handler, qualname, receiver, args, kwargs, node, scope)
 
-    def literal_method(self, family: Family, table: dict[str, str], receiver: Any, name: str, args: list[Value],
-                       kwargs: dict[str, Value], node: cst.Call, scope: "Scope") -> Value:
-        """Methods of literals: an unlisted one is unknown, with no plan node (no data flows)."""
-        handler = lookup(family, table.get(name))
-        return TOP if handler is None else invoke(self.host, handler, name, receiver, args, kwargs, node, scope)
-
     def call_pandas(self, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
                     scope: "Scope") -> Value:
-        handler = lookup(Family.PANDAS, PANDAS_FUNCTIONS.get(name))
-        if handler is None:
-            return self.unknown(f"pandas.{name}", args + list(kwargs.values()), node)
-        return invoke(self.host, handler, name, None, args, kwargs, node, scope)
+        return self.run(Family.PANDAS, PANDAS_FUNCTIONS.get(name), name, None, args, kwargs, node, scope,
+                        f"pandas.{name}")
 
     def call_numpy(self, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
                    scope: "Scope") -> Value:
-        handler = lookup(Family.NUMPY, NUMPY_FUNCTIONS.get(name))
-        if handler is None:
-            return self.unknown(f"numpy.{name}", args + list(kwargs.values()), node)
-        return invoke(self.host, handler, name, None, args, kwargs, node, scope)
+        return self.run(Family.NUMPY, NUMPY_FUNCTIONS.get(name), name, None, args, kwargs, node, scope,
+                        f"numpy.{name}")
 
     def data_method(self, data: Data, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call,
                     scope: "Scope") -> Value:
@@ -182,17 +171,13 @@ class CallEvaluator:
 
     def groupby_method(self, group: GroupBy, name: str, args: list[Value], kwargs: dict[str, Value],
                        node: cst.Call, scope: "Scope") -> Value:
-        handler = lookup(Family.GROUPBY, GROUPBY_METHODS.get(name))
-        if handler is None:
-            return self.unknown(f"groupby().{name}()", [group.data], node)
-        return invoke(self.host, handler, name, group, args, kwargs, node, scope)
+        return self.run(Family.GROUPBY, GROUPBY_METHODS.get(name), name, group, args, kwargs, node, scope,
+                        f"groupby().{name}()", [group.data])
 
     def accessor_method(self, accessor: Accessor, name: str, args: list[Value], kwargs: dict[str, Value],
                         node: cst.Call, scope: "Scope") -> Value:
-        handler = lookup(Family.ACCESSOR, ACCESSOR_METHODS.get(accessor.kind))
-        if handler is None:
-            return self.unknown(f".{accessor.kind}.{name}()", [accessor.data], node)
-        return invoke(self.host, handler, name, accessor, args, kwargs, node, scope)
+        return self.run(Family.ACCESSOR, ACCESSOR_METHODS.get(accessor.kind), name, accessor, args, kwargs, node,
+                        scope, f".{accessor.kind}.{name}()", [accessor.data])
 
     # -- subscripts ------------------------------------------------------------------
     def getitem(self, base: Value, keys: list[Value], node: cst.Subscript) -> Value:
