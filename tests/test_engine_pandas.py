@@ -359,7 +359,7 @@ def test_merge_suffixes_and_lineage(tmp_path):
     j = data(a, "j")
     assert j.schema.names == ("id", "sex_x", "x", "sex_y", "y")
     assert j.schema.get("sex_x").lineage == j.schema.get("sex_y").lineage == frozenset({"sex"})
-    assert origin_set(j) == {(sa.id, ()), (sb.id, ())}
+    assert origin_set(j) == {(sa.id, ())}   # a left join keeps the left rows; b adds columns
 
 
 def test_merge_custom_suffixes_and_multiple_keys(tmp_path):

@@ -73,8 +73,26 @@ class CallEvaluator:
             return value
         return TOP
 
-    def setattr(self, base: Value, attr: str, value: Value) -> Value | None:
-        """``df.columns = [...]`` renames; other attribute stores leave our values alone."""
+    def set_column_attribute(self, base: Value, attr: str, value: Value, node: cst.Attribute,
+                             read: bool) -> Value | None:
+        """``df.c = v`` (or ``df.c`` changed in place) sets column ``c``.  pandas only does so when
+        ``c`` already is a column (otherwise it sets a plain attribute), so a store needs the
+        column in the known schema; a value read through ``df.c`` before (``read``) was a column."""
+        if not (isinstance(base, Data) and base.kind is DataKind.FRAME):
+            return None
+        ctx = context(self.host, attr, node)
+        if read:
+            if not isinstance(indexing.data_attribute(ctx, base, attr), Data):
+                return None
+        elif base.schema.get(attr) is None:
+            return None
+        return indexing.data_setitem(ctx, base, [Const(attr)], value)
+
+    def setattr(self, base: Value, attr: str, value: Value, node: cst.Attribute | None = None) -> Value | None:
+        """``df.columns = [...]`` renames; ``df.c = v`` sets a known column; other attribute stores
+        leave our values alone."""
+        if isinstance(base, Data) and base.kind is DataKind.FRAME and attr != "columns" and node is not None:
+            return self.set_column_attribute(base, attr, value, node, read=False)
         if isinstance(base, Data) and base.kind is DataKind.FRAME and attr == "columns":
             names = const_strings(value)
             if names is None:
@@ -93,7 +111,7 @@ class CallEvaluator:
         if isinstance(func, Ref):
             return self.call_ref(func.qualname, args, kwargs, node, scope)
         if isinstance(func, UserFunction):
-            return self.it.call_user_function(func, args, kwargs)
+            return self.it.call_user_function(func, args, kwargs, scope)
         if isinstance(func, Lambda):
             return self.it.call_lambda(func, args, kwargs)
         return self.unknown("call of an unknown callable", args + list(kwargs.values()), node)

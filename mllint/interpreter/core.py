@@ -265,10 +265,14 @@ class Interpreter:
             try:
                 for item in iterable:   # unrolled: each element as it would run
                     self.assign(stmt.target, item, scope, stmt.iter)
+                    for name in _target_names(stmt.target):   # for df in [train, test]: df is train, then test
+                        scope.alias(name, scope.vars.get(name), scope)
                     self.exec_block(body, ast_body, scope)
             finally:
                 self.loop_depth -= 1
                 self.unroll_factor = saved_factor
+                for name in _target_names(stmt.target):
+                    scope.forget_alias(name)
         else:
             self._exec_loop_once(stmt.target, body, ast_body, scope, stmt.iter, self.calls.element(iterated))
         if stmt.orelse is not None:
@@ -349,7 +353,10 @@ class Interpreter:
         _COMPOUND[cst.Match] = _exec_match
 
     # -- user functions ---------------------------------------------------------
-    def call_user_function(self, function: UserFunction, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    def call_user_function(self, function: UserFunction, args: list[Value], kwargs: dict[str, Value],
+                           caller: Scope | None = None) -> Value:
+        """Run the body with the arguments bound; a frame passed in is the caller's object, so the
+        body's in-place changes to it (``df["a"].fillna(..., inplace=True)``) are seen by the caller."""
         self.called.add(function)
         if function in self.call_stack or len(self.call_stack) >= MAX_CALL_DEPTH:
             return TOP  # recursion cut / context depth bound
@@ -375,6 +382,10 @@ class Interpreter:
             local.vars[params.star_arg.name.value] = Seq(tuple(args[len(positional):]), SeqKind.TUPLE)
         if params.star_kwarg is not None:
             local.vars[params.star_kwarg.name.value] = TOP
+        if caller is not None:
+            for name, value in list(local.vars.items()):
+                if isinstance(value, Data):
+                    local.alias(name, value, caller)
         saved = (self.stmt, self.ast_stmt, self.loop_depth)
         self.call_stack.append(function)
         self.returns.append([])
@@ -399,6 +410,7 @@ class Interpreter:
     # -- assignment -------------------------------------------------------------
     def assign(self, target: cst.BaseExpression, value: Value, scope: Scope, origin: cst.CSTNode) -> None:
         if isinstance(target, cst.Name):
+            scope.forget_alias(target.value)
             scope.bind(target.value, value)
             _remember_name(value, target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -426,7 +438,7 @@ class Interpreter:
                 self.rebind(target.value, updated, scope)
         elif isinstance(target, cst.Attribute):
             base = self.eval(target.value, scope)
-            updated = self.calls.setattr(base, target.attr.value, value)
+            updated = self.calls.setattr(base, target.attr.value, value, target)
             if updated is not None:
                 self.rebind(target.value, updated, scope)
         elif isinstance(target, cst.StarredElement):
@@ -435,9 +447,18 @@ class Interpreter:
     def rebind(self, expr: cst.BaseExpression, value: Value, scope: Scope) -> None:
         """Give a mutated object's new abstract value to the name that holds it."""
         if isinstance(expr, cst.Name):
-            scope.bind(expr.value, value)
+            scope.mutate(expr.value, value)
         elif isinstance(expr, cst.Attribute) and expr.attr.value in ("loc", "iloc", "at", "iat"):
             self.rebind(expr.value, value, scope)
+        elif isinstance(expr, cst.Subscript):
+            # df["c"].fillna(..., inplace=True), df.loc[:, "c"].clip(..., inplace=True): the column changes
+            self.assign(expr, value, scope, expr)
+        elif isinstance(expr, cst.Attribute):
+            # df.c.fillna(..., inplace=True): the column the attribute read returned changes
+            base = self.eval(expr.value, scope)
+            updated = self.calls.set_column_attribute(base, expr.attr.value, value, expr, read=True)
+            if updated is not None:
+                self.rebind(expr.value, updated, scope)
 
     def delete(self, target: cst.BaseExpression, scope: Scope) -> None:
         if isinstance(target, (cst.Tuple, cst.List)):
@@ -507,6 +528,15 @@ class Interpreter:
             local.vars[param.name.value] = kwargs.get(param.name.value, TOP)
         return self.eval(function.node.body, local)
 
+
+
+def _target_names(target: cst.BaseExpression) -> list[str]:
+    """The plain names a ``for`` target binds (``df``; ``i, df``)."""
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for element in target.elements for name in _target_names(element.value)]
+    return []
 
 
 def _remember_name(value: Value, name: str) -> None:

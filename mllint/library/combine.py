@@ -47,7 +47,7 @@ def concat(ctx: CallContext, _receiver: None, args: list[Value], kwargs: dict[st
     node = ctx.emit(Operator.CONCATENATION, "concat (columns)" if by_columns else "concat", parents_of(*parts),
                     ConcatInfo(duplicates_rows=bool(duplicates), call=ctx.site), visible=False, schema=schema)
     return Data(kind=DataKind.FRAME, nodes=(node,), schema=schema, prov=prov, name=None,
-                reads=frozenset().union(*(lineage_of(p) for p in parts)), is_mask=False, stats=stats_of(*parts))
+                reads=frozenset().union(*(unnamed_lineage(p) for p in parts)), is_mask=False, stats=stats_of(*parts))
 
 
 @handlers.register(Family.PANDAS, "merge_fn")
@@ -70,11 +70,29 @@ def join(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Valu
         return ctx.unknown(".join()", [data, right or TOP])
     suffixes = (const_str(kwargs.get("lsuffix", TOP)) or "", const_str(kwargs.get("rsuffix", TOP)) or "")
     schema = merge_schemas(data.schema, right.schema, [], [], suffixes)
-    node = ctx.emit(Operator.JOIN, "join", parents_of(data, right),
-                    JoinInfo(how=const_str(kwargs.get("how", TOP)) or "left"), visible=False, schema=schema)
-    return Data(kind=DataKind.FRAME, nodes=(node,), schema=schema,
-                prov=data.prov.union(right.prov) if data.prov else None, name=None,
-                reads=lineage_of(data) | lineage_of(right), is_mask=False, stats=data.stats + right.stats)
+    how = const_str(kwargs.get("how", TOP)) or "left"
+    prov = joined_rows(data, right, how)
+    node = ctx.emit(Operator.JOIN, "join", parents_of(data, right), JoinInfo(how=how), visible=False,
+                    schema=schema, rows=prov)
+    return Data(kind=DataKind.FRAME, nodes=(node,), schema=schema, prov=prov, name=None,
+                reads=unnamed_lineage(data) | unnamed_lineage(right), is_mask=False, stats=data.stats + right.stats)
+
+
+def unnamed_lineage(value: Data) -> frozenset[str]:
+    """What a frame's columns beyond its named ones come from (its ``reads``); the named columns
+    carry their own lineage in the schema.  Other data: all of its lineage."""
+    return value.reads if value.kind is DataKind.FRAME else lineage_of(value)
+
+
+def joined_rows(left: Data, right: Data, how: str) -> Provenance | None:
+    """Rows of a join: a left join keeps the left rows (the right side is a lookup that adds
+    columns: ``valid.merge(train_stats, on="shop", how="left")`` holds validation rows only), a
+    right join the right rows; inner and outer joins pair rows of both."""
+    if how == "left":
+        return left.prov
+    if how == "right":
+        return right.prov
+    return left.prov.union(right.prov) if left.prov is not None and right.prov is not None else None
 
 
 def merge(ctx: CallContext, left: Data, args: list[Value], kwargs: dict[str, Value], *, mlinspect: bool) -> Value:
@@ -95,12 +113,12 @@ def merge(ctx: CallContext, left: Data, args: list[Value], kwargs: dict[str, Val
     schema = merge_schemas(left.schema, right.schema, left_keys, right_keys, suffixes)
     how = const_str(kwargs.get("how", TOP))
     description = _merge_description(kwargs)
+    prov = joined_rows(left, right, how or "inner")
     node = ctx.emit(Operator.JOIN, description, parents_of(left, right),
                     JoinInfo(how=how or "inner", keys=(left_keys, right_keys)),
-                    visible=mlinspect and description is not None, schema=schema)
-    prov = left.prov.union(right.prov) if left.prov is not None else None
-    return Data(kind=DataKind.FRAME, nodes=(node,), schema=schema, prov=prov, name=None,
-                reads=lineage_of(left) | lineage_of(right), is_mask=False,
+                    visible=mlinspect and description is not None, schema=schema, rows=prov)
+    return Data(kind=DataKind.FRAME, nodes=(node,), schema=schema, prov=prov,
+                name=None, reads=unnamed_lineage(left) | unnamed_lineage(right), is_mask=False,
                 stats=_lookup_stats(left.stats, right.prov) + _lookup_stats(right.stats, left.prov))
 
 

@@ -57,7 +57,9 @@ def data_getitem(ctx: CallContext, data: Data, keys: list[Value]) -> Value:
                 return series_of(data, names[0], (node,))
             schema = data.schema.project(names)
             node.schema = schema
-            return derived(data, node, schema)
+            # the picked columns are the values: what the frame's other columns or its row
+            # selections read is not their lineage
+            return derived(data, node, schema, reads=frozenset())
         if isinstance(key, (Data, FoldIndex)):
             return select_rows(ctx, data, key, None,
                                mlinspect=isinstance(key, Data) and key.kind is DataKind.SERIES)
@@ -99,7 +101,7 @@ def accessor_getitem(ctx: CallContext, accessor: Accessor, keys: list[Value]) ->
             node = ctx.emit(Operator.PROJECTION, f"to {names}", parents_of(result), visible=False, columns=names)
             if single:
                 return series_of(result, names[0], (node,))
-            return derived(result, node, result.schema.project(names))
+            return derived(result, node, result.schema.project(names), reads=frozenset())
         return replace(result, kind=DataKind.FRAME, schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(result),
                        is_mask=False)
     return result
