@@ -77,7 +77,7 @@ print(SVC().fit(scaler.transform(X_train), y_train).score(scaler.transform(X_tes
             if not held:
                 continue
             for stat in evaluation.feature_stats:
-                if not stat.learned or stat.prov is None:
+                if not (stat.learned or stat.categories) or stat.prov is None:
                     continue
                 # the statistic saw only evaluation rows: each of its origins lies inside the held-out rows
                 if not all(any(h.covers(o) for h in held) for o in stat.prov.origins):

@@ -397,8 +397,11 @@ gs.fit(X_train, y_train)
 """)
     fit = one(a.plan, O.ESTIMATOR)
     assert parent_ids(a.plan, one(a.plan, O.TRAIN_DATA)) == [_split(a)[0].id]
-    inner = gs_inner = estimator(a, "gs").params["estimator"]
-    assert inner.estimator_node is fit
+    gs = estimator(a, "gs")
+    # scikit-learn fits a clone: the estimator given stays unfitted, best_estimator_ is the fitted copy
+    assert not gs.params["estimator"].fits
+    gs_inner = gs.fitted_inner
+    assert gs_inner.estimator_node is fit
     assert origin_set(gs_inner.fits[-1][0]) == {(_src(a).id, ((_split(a)[4], "train"),))}
 
 

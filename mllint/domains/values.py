@@ -197,6 +197,7 @@ class StatisticKind(enum.Enum):
 
     COMPUTED = "computed"         # a number over rows: mean, std, a fitted transformer's parameters, a score
     ENCODING = "encoding"         # get_dummies' categories: the columns it creates depend on the rows
+    SELECTION = "selection"       # the columns a fitted feature selector kept (get_support): chosen by its rows
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -213,6 +214,9 @@ class Statistic(Value):
     estimator: "Any" = None   # the fitted estimator whose transform applied it, if any
     learned: bool = True      # False for markers of stateless steps (FunctionTransformer, get_dummies)
     kind: StatisticKind = StatisticKind.COMPUTED
+    #: a category-only fit (LabelEncoder, OneHotEncoder): not a leak of values before a split
+    #: (``learned`` is False), but re-fit on test rows it can code the same category differently
+    categories: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +263,9 @@ class Estimator(Value):
     fit_schema: Schema | None = None
     estimator_node: "PlanNode | None" = None
     names: list[str] = field(default_factory=list)
+    #: a meta-estimator's fitted copy of the estimator it holds (scikit-learn fits clones:
+    #: ``search.best_estimator_``, ``rfe.estimator_``); the held one stays unfitted
+    fitted_inner: "Estimator | None" = None
 
     @property
     def class_name(self) -> str:

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import libcst as cst
 
-from ..domains.values import (SeqKind, DataKind, TOP, Accessor, Const, Data, DictV, Estimator, FoldIndex, Folds, GroupBy, Lambda, Ref,
+from ..domains.values import (StatisticKind, SeqKind, DataKind, TOP, Accessor, Const, Data, DictV, Estimator, FoldIndex, Folds, GroupBy, Lambda, Ref,
                               Seq, Statistic, UserFunction, Value, join, seq_or_top)
 from ..domains.bounds import MAX_ITEMS
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
@@ -211,6 +211,8 @@ class CallEvaluator:
             return sklearn_estimators.getitem(context(self.host, "__getitem__", node), base, key)
         if isinstance(base, Statistic):   # df["x"].mode()[0], stats["mean"]: still that statistic
             return base
+        if isinstance(key, Statistic) and key.kind is StatisticKind.SELECTION and not isinstance(base, DictV):
+            return key   # X.columns[selector.get_support()]: names chosen by the selector's fit
         if isinstance(base, (Seq, Const)) and isinstance(key, Const) and isinstance(key.value, int):
             if isinstance(base, Seq):
                 try:

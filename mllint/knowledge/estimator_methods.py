@@ -32,6 +32,7 @@ ESTIMATOR_METHODS: dict[str, str] = {
     "split": "split",
     "set_params": "same", "set_output": "same",
     "inverse_transform": "inverse_transform",
+    "get_support": "selected_features",
 }
 
 #: Composite estimators, by class name -> how they hold their parts and run them.  Any other class

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ..domains.data_ops import const_strings, lineage_of, parents_of, series_of, stats_of
 from ..domains.schema import UNKNOWN_SCHEMA
-from ..domains.values import TOP, Accessor, Const, Data, DataKind, FoldIndex, Lambda, Seq, SeqKind, Statistic, Value
+from ..domains.values import TOP, Accessor, Const, Data, DataKind, FoldIndex, Lambda, Seq, SeqKind, Statistic, StatisticKind, Value
 from ..knowledge.pandas_ops import ACCESSOR_ATTRIBUTES, DATA_ATTRIBUTES_NOT_COLUMNS, FRAME_METHODS
 from ..plan import ModifyInfo, Operator, SelectionInfo
 from .context import CallContext
@@ -35,7 +35,11 @@ def data_attribute(ctx: CallContext, data: Data, attr: str) -> Value:
         return replace(data, schema=UNKNOWN_SCHEMA, prov=None, name=None, reads=lineage_of(data), is_mask=False)
     if data.kind is DataKind.FRAME:
         if attr == "columns":
-            return Seq(tuple(Const(n) for n in data.schema.names)) if not data.schema.open else TOP
+            if not data.schema.open:
+                return Seq(tuple(Const(n) for n in data.schema.names))
+            # the columns a fitted selector kept: their names depend on its fit
+            chosen = [s for s in data.stats if s.kind is StatisticKind.SELECTION]
+            return chosen[-1] if chosen else TOP
         if attr in data.schema.names or (data.schema.open and attr not in FRAME_METHODS
                                          and attr not in DATA_ATTRIBUTES_NOT_COLUMNS and not attr.startswith("_")):
             ctx.discover(data, [attr])
@@ -67,7 +71,8 @@ def data_getitem(ctx: CallContext, data: Data, keys: list[Value]) -> Value:
             return select_rows(ctx, data, key, None, mlinspect=False)
         # columns picked by a key we cannot read: which ones (and so where they come from) is unknown;
         # keeping the frame's whole lineage would let rules read "may come from the label" as "does"
-        return replace(data, schema=UNKNOWN_SCHEMA, name=None, reads=frozenset(), is_mask=False)
+        return replace(data, schema=UNKNOWN_SCHEMA, name=None, reads=frozenset(), is_mask=False,
+                       stats=data.stats + selections_in(key))
     if data.kind is DataKind.SERIES:
         if isinstance(key, (Data, FoldIndex)) or (isinstance(key, Seq) and key.kind is SeqKind.SLICE):
             return select_rows(ctx, data, key, None, mlinspect=False)
@@ -80,7 +85,13 @@ def data_getitem(ctx: CallContext, data: Data, keys: list[Value]) -> Value:
     if isinstance(key, Seq) and key.kind is SeqKind.TUPLE and key.items and not is_full_slice(key.items[0]):
         return select_rows(ctx, data, key.items[0], None, mlinspect=False)
     return replace(data, kind=DataKind.ARRAY, schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(data),
-                   is_mask=False)
+                   is_mask=False, stats=data.stats + selections_in(key))
+
+
+def selections_in(key: Value) -> tuple[Statistic, ...]:
+    """Column keys chosen by a fitted selector (``X.loc[:, selector.get_support()]``)."""
+    items = key.items if isinstance(key, Seq) else (key,)
+    return tuple(k for k in items if isinstance(k, Statistic) and k.kind is StatisticKind.SELECTION)
 
 
 def accessor_getitem(ctx: CallContext, accessor: Accessor, keys: list[Value]) -> Value:
@@ -102,8 +113,9 @@ def accessor_getitem(ctx: CallContext, accessor: Accessor, keys: list[Value]) ->
             if single:
                 return series_of(result, names[0], (node,))
             return derived(result, node, result.schema.project(names), reads=frozenset())
-        return replace(result, kind=DataKind.FRAME, schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(result),
-                       is_mask=False)
+        # columns by position or by a mask: which ones is unknown, so is their lineage
+        return replace(result, kind=DataKind.FRAME, schema=UNKNOWN_SCHEMA, name=None, reads=frozenset(),
+                       is_mask=False, stats=result.stats + selections_in(cols))
     return result
 
 

@@ -84,15 +84,23 @@ def fit(ctx: CallContext, estimator: Estimator, X: Value | None, y: Value | None
     if kind in ("column_transformer", "union"):
         apply_transform(ctx, estimator, X, "fit_transform", y)
         return
-    inner = wrapped(estimator)
+    inner = wrapped(estimator, fitted=False)
     if "search" in estimator.kinds or inner is not None:
         if isinstance(inner, Estimator):
-            fit(ctx, inner, X, y)   # the refit of the best candidate on all of X
-            # the candidates were scored by an internal cross-validation over the rows of X
-            ctx.emit(Operator.SCORE, f"{estimator.class_name} (internal cross-validation)", parents_of(X, y),
-                     EvaluationInfo(kind=EvaluationKind.CROSS_VALIDATION, estimator=inner, features=features(X),
-                                    inputs=tuple(parents_of(X))), visible=False)
-        record_fit(estimator, X)
+            # the refit of the best candidate (a clone of the wrapped model) on all of X
+            inner = clone(inner)
+            inner.names.extend(estimator.names)
+            estimator.fitted_inner = inner
+            fit(ctx, inner, X, y)
+            if cross_validates(estimator):
+                # the candidates were scored by an internal cross-validation over the rows of X
+                ctx.emit(Operator.SCORE, f"{estimator.class_name} (internal cross-validation)", parents_of(X, y),
+                         EvaluationInfo(kind=EvaluationKind.CROSS_VALIDATION, estimator=inner, features=features(X),
+                                        inputs=tuple(parents_of(X))), visible=False)
+        if "transformer" in estimator.kinds and "search" not in estimator.kinds:
+            fit_transformer(ctx, estimator, X)   # RFE, SelectFromModel: the selection learns from X (and y)
+        else:
+            record_fit(estimator, X)
         return
     if is_predictor(estimator):
         fit_model(ctx, estimator, X, y)
@@ -101,6 +109,17 @@ def fit(ctx: CallContext, estimator: Estimator, X: Value | None, y: Value | None
         fit_transformer(ctx, estimator, X)
         return
     record_fit(estimator, X)
+
+
+def cross_validates(estimator: Estimator) -> bool:
+    """Whether fitting splits the rows into folds to score candidates: hyper-parameter searches and
+    the ``*CV`` wrappers with a ``cv`` parameter (``RFECV``, ``CalibratedClassifierCV``).  Other
+    meta-estimators (``BaggingClassifier``, ``RFE``, ``OneVsRestClassifier``) hold a model but do
+    not split."""
+    info = estimator.info
+    if "search" in estimator.kinds:
+        return True
+    return info is not None and info.name.endswith("CV") and "cv" in info.params
 
 
 def fit_transform(ctx: CallContext, estimator: Estimator, X: Value | None, y: Value | None) -> Value:

@@ -11,13 +11,13 @@ statistics, a splitter's ``split`` makes folds) and on its parts (composites,
 from __future__ import annotations
 
 from ..domains.data_ops import arg, parents_of
-from ..domains.values import TOP, Const, Data, DictV, Estimator, Folds, Seq, SeqKind, Value
+from ..domains.values import TOP, Const, Data, DictV, Estimator, Folds, Seq, SeqKind, Statistic, StatisticKind, Value
 from ..knowledge.sklearn_api import EstimatorInfo
 from ..plan import Operator, SplitInfo, SplitSide
 from . import sklearn_composites as composites
 from .context import CallContext
 from .registration import Family, HandlerTable
-from .sklearn_steps import predict as predict_node, resample
+from .sklearn_steps import learns, predict as predict_node, resample
 from .sklearn_steps import score as score_node
 
 handlers = HandlerTable()
@@ -133,14 +133,35 @@ def inverse_transform(ctx: CallContext, estimator: Estimator, args: list[Value],
     return X if isinstance(X, Data) else TOP
 
 
+@_register(Family.ESTIMATOR, "selected_features")
+def selected_features(ctx: CallContext, estimator: Estimator, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    """``selector.get_support()`` (or ``support_``): the columns a fitted feature selector kept.
+
+    Which columns those are depends on the rows it was fit on (and their labels): a frame
+    narrowed to them (``X.loc[:, support]``, ``df[X.columns[support]]``) carries the selection
+    as a statistic, so a selection fit before the split is seen as the leak it is (ML101)."""
+    if "transformer" not in estimator.kinds or not estimator.fits:
+        return TOP
+    prov, node = estimator.fits[-1]
+    if prov is None:
+        return TOP
+    return Statistic(f"{estimator.class_name}.{ctx.name}", prov, frozenset(), node, estimator,
+                     learns(estimator), StatisticKind.SELECTION)
+
+
 # -- attributes and subscripts -------------------------------------------------------------------------------------
 def attribute(ctx: CallContext, estimator: Estimator, attr: str) -> Value:
-    """``pipe.named_steps``, ``pipe.steps``, ``search.best_estimator_``; other attributes are unknown."""
+    """``pipe.named_steps``, ``pipe.steps``, ``search.best_estimator_``, a selector's ``support_``;
+    other attributes are unknown."""
+    if attr == "support_":
+        return selected_features(ctx, estimator, [], {})
     if attr == "named_steps":
         return DictV(tuple(Const(n) for n, _ in estimator.steps), tuple(s for _, s in estimator.steps))
     if attr == "steps":
         return Seq(tuple(Seq((Const(n), s), SeqKind.TUPLE) for n, s in estimator.steps))
     if attr in ("best_estimator_", "estimator_"):
+        if estimator.fitted_inner is not None:
+            return estimator.fitted_inner
         inner = estimator.params.get("estimator", estimator.params.get("base_estimator"))
         return inner if isinstance(inner, Estimator) else TOP
     return TOP

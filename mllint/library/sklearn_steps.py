@@ -32,8 +32,11 @@ def learns(estimator: Estimator) -> bool:
     return bool(estimator.info.learns_statistics) if estimator.info is not None else False
 
 
-def wrapped(estimator: Estimator) -> Value | None:
-    """The sub-estimator a meta-estimator (search, wrapper) fits, when it holds a known one."""
+def wrapped(estimator: Estimator, fitted: bool = True) -> Value | None:
+    """The sub-estimator a meta-estimator (search, wrapper) fits, when it holds a known one: its fitted
+    copy once the wrapper was fit (``fitted``), else the one it was given."""
+    if fitted and estimator.fitted_inner is not None:
+        return estimator.fitted_inner
     if estimator.info is None or "meta" not in estimator.info.kinds or composite_kind(estimator.class_name):
         return None
     for param in estimator.info.estimator_params or ("estimator",):
@@ -128,7 +131,8 @@ def transform_leaf(ctx: CallContext, estimator: Estimator, X: Value | None, phas
     category_only = bool(estimator.info is not None and estimator.info.category_only)
     stats = stats + (Statistic(f"{name}.{phase}", seen if learned else None,
                                lineage_of(X) if X is not None else frozenset(), fit_node, estimator,
-                               learned and not category_only and bool(estimator.fits)),)
+                               learned and not category_only and bool(estimator.fits),
+                               categories=learned and category_only and bool(estimator.fits)),)
     return Data(DataKind.ARRAY, (node,), UNKNOWN_SCHEMA, prov=X.prov if isinstance(X, Data) else None,
                 reads=lineage_of(X) if X is not None else frozenset(), stats=stats)
 
