@@ -18,7 +18,7 @@ FRAME_METHODS: dict[str, str] = {
     "abs": "modify_values", "interpolate": "modify_values", "ffill": "modify_values", "bfill": "modify_values",
     "where": "modify_values", "mask": "modify_values", "transform": "modify_values",
     # column changes
-    "drop": "drop", "rename": "rename", "assign": "assign", "pop": "pop", "insert": "insert",
+    "drop": "drop", "rename": "rename", "assign": "assign", "update": "update", "pop": "pop", "insert": "insert",
     "add_prefix": "unknown_columns", "add_suffix": "unknown_columns", "select_dtypes": "unknown_columns",
     "filter": "unknown_columns", "melt": "unknown_columns", "pivot": "unknown_columns",
     "pivot_table": "unknown_columns", "stack": "unknown_columns", "unstack": "unknown_columns",
@@ -108,6 +108,8 @@ ARRAY_METHODS: dict[str, str] = {
     "sum": "statistic", "median": "statistic", "reshape": "same", "astype": "same", "ravel": "same",
     "flatten": "same", "copy": "same", "squeeze": "same", "tolist": "sink", "round": "same", "clip": "same",
     "argmax": "statistic", "argmin": "statistic", "any": "sink", "all": "sink", "item": "sink",
+    # scipy.sparse matrices (CountVectorizer / OneHotEncoder outputs) converted or re-formatted: same rows
+    "toarray": "same", "todense": "same", "tocsr": "same", "tocsc": "same", "tocoo": "same",
 }
 
 #: Effects of group-by methods: ``transform`` broadcasts a group statistic back to the rows; the

@@ -141,9 +141,31 @@ def modify_values(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[
 def apply(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Value]) -> Value:
     axis = kwargs.get("axis")
     if isinstance(axis, Const) and axis.value in (1, "columns"):
-        return replace(data, kind=DataKind.SERIES, schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(data),
-                       is_mask=False)
+        return replace(data, kind=DataKind.SERIES, schema=UNKNOWN_SCHEMA, name=None,
+                       reads=_row_function_reads(ctx, data, args[0] if args else kwargs.get("func")), is_mask=False)
     return modify_values(ctx, data, args, kwargs)
+
+
+def _row_function_reads(ctx: CallContext, data: Data, func: Value | None) -> frozenset[str]:
+    """Columns ``df.apply(f, axis=1)`` computes from: what ``f`` reads of its row (``row["text"]``).
+
+    The function is run with the frame standing for its row, only to see which columns it reads;
+    what it computes over that stand-in (``row.mean()`` is per row) is not kept.  A function we
+    cannot run reads the whole row."""
+    if isinstance(func, (Lambda, UserFunction)):
+        start = ctx.next_node_id
+        result = ctx.call(func, [data], {})
+        if isinstance(result, Data):
+            return result.reads if result.kind is not DataKind.FRAME else lineage_of(result)
+        if isinstance(result, Statistic):
+            return result.reads
+        # the result is unknown (``re.sub(p, " ", row["text"])``): the columns it picked from its row
+        picked = [name for i in range(start, ctx.next_node_id)
+                  if (node := ctx.node(i)).operator is Operator.PROJECTION and node.view.columns
+                  for name in node.view.columns]
+        if picked and all(data.schema.open or data.schema.get(name) is not None for name in picked):
+            return data.schema.lineage_of(picked)
+    return lineage_of(data)
 
 
 @_method(SERIES, "series_modify")
@@ -209,11 +231,30 @@ def assign(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Va
     return derived(data, node, schema, stats=stats)
 
 
+@_method(FRAME, "update")
+def update(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Value]) -> Value | Rebind:
+    """``df.update(other)``: other's values overwrite df's in place, aligned on the index; no rows or
+    columns are added, so df keeps its rows and columns and gains other's lineage and statistics."""
+    other = arg(args, kwargs, 0, "other")
+    if not isinstance(other, Data):
+        return Rebind(data, Const(None))
+    schema = data.schema
+    changed = [c for c in other.schema.columns if schema.get(c.name) is not None]
+    for column in changed:
+        schema = schema.with_column(column.name, schema.get(column.name).lineage | column.lineage)
+    node = ctx.emit(Operator.PROJECTION_MODIFY, "update", parents_of(data, other),
+                    ModifyInfo(modifies=tuple(c.name for c in changed)), visible=False, schema=schema)
+    return Rebind(derived(data, node, schema, reads=data.reads | (other.reads if other.schema.open else frozenset()),
+                          stats=data.stats + other.stats), Const(None))
+
+
 @_method(FRAME, "pop")
 def pop(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Value]) -> Value | Rebind:
     """``df.pop("y")``: the column, and the frame loses it."""
     column = const_str(args[0]) if args else None
-    result = series_of(data, column) if column is not None else TOP
+    # a column we cannot name: a series over the same rows whose lineage is unknown (so: none definite)
+    result = series_of(data, column) if column is not None else Data(
+        DataKind.SERIES, data.nodes, UNKNOWN_SCHEMA, data.prov, None, frozenset(), False, data.stats)
     removed = const_str(arg(args, kwargs, 0, "item") or TOP)
     return Rebind(derived(data, None, data.schema.widened() if removed is None else data.schema.without([removed])),
                   result)

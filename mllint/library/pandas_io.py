@@ -90,7 +90,13 @@ def frame_constructor(ctx: CallContext, _receiver: None, args: list[Value], kwar
         schema = UNKNOWN_SCHEMA
     source = ctx.emit(Operator.DATA_SOURCE, None, [], columns=list(schema.names))
     source.schema = schema
-    prov = data.prov if isinstance(data, Data) else Provenance.of_source(source.id)
+    index = arg(args, kwargs, 1, "index")
+    if isinstance(data, Data):
+        prov = data.prov
+    elif isinstance(index, Data) and index.prov is not None:
+        prov = index.prov   # pd.DataFrame(np.zeros(...), index=df.index): one row per row of df
+    else:
+        prov = Provenance.of_source(source.id)
     return Data(kind=DataKind.FRAME, nodes=(source,), schema=schema, prov=prov, name=None,
                 reads=lineage_of(data) if data is not None else frozenset(), is_mask=False,
                 stats=stats_of(data) if data is not None else ())
