@@ -18,7 +18,7 @@ import libcst as cst
 from ..engine.data_headers import read_header
 from ..domains.data_ops import parents_of
 from ..domains.provenance import Provenance
-from ..domains.values import TOP, Data, Value
+from ..domains.values import TOP, Data, Lambda, Statistic, UserFunction, Value
 from ..library.context import INHERIT, CallContext, Rebind
 from ..library.registration import Family, Handler
 from ..library.registry import handler_for
@@ -98,12 +98,43 @@ class Host:
     def statement_site(self) -> Site | None:
         return self.it.site(self.it.stmt) if self.it.stmt is not None else None
 
+    def captured_statistics(self, func: Value) -> list[Statistic]:
+        """Statistics a lambda or a function of the code refers to by name from its defining scope
+        (``s.apply(lambda x: x if x < 170 else mean_high)``): applying it applies them."""
+        if isinstance(func, Lambda):
+            body, params, scope = func.node.body, func.node.params, func.scope
+        elif isinstance(func, UserFunction):
+            body, params, scope = func.node.body, func.node.params, func.scope
+        else:
+            return []
+        if scope is None:
+            return []
+        bound = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+        found: list[Statistic] = []
+        pending: list[cst.CSTNode] = [body]
+        seen = 0
+        while pending and seen < _MAX_CAPTURE_NODES:
+            node = pending.pop()
+            seen += 1
+            if isinstance(node, cst.Name):
+                if node.value not in bound:
+                    value = scope.lookup(node.value)
+                    if isinstance(value, Statistic) and value not in found:
+                        found.append(value)
+                continue
+            pending.extend(node.children)
+        return found
+
     def compared(self, values: list[Value], site: Site | None) -> None:
         self.it.calls.compared_scores_at(values, site)
 
     # the call being modelled (set by :func:`invoke`): callables called back need its scope
     _call_node: cst.CSTNode | None = None
     _scope: "Scope | None" = None
+
+
+#: nodes of a function body looked through for the statistics it refers to (bounded: bodies are untrusted)
+_MAX_CAPTURE_NODES = 2_000
 
 
 def context(host: Host, name: str, node: cst.CSTNode | None) -> CallContext:

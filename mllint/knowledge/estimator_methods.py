@@ -50,6 +50,19 @@ CONSTRUCTORS: dict[str, str] = {
     "column_transformer": "construct_column_transformer",
 }
 
+#: Transformers whose output column i is computed from input column i alone (reviewed against the
+#: scikit-learn reference: per-feature scalers, encoders and imputers), so a frame's column lineage
+#: survives them position by position: ``df[cols] = OrdinalEncoder().fit_transform(df[cols])``
+#: keeps each column's own lineage.  Values: the constructor parameter and the values of it under
+#: which that holds (None: always).  Not here: ``Normalizer`` (row-wise), ``KNNImputer`` /
+#: ``IterativeImputer`` (other columns fill a column), ``OneHotEncoder`` (expands columns).
+COLUMN_WISE_TRANSFORMERS: dict[str, tuple[str, frozenset[str]] | None] = {
+    "StandardScaler": None, "MinMaxScaler": None, "MaxAbsScaler": None, "RobustScaler": None,
+    "PowerTransformer": None, "QuantileTransformer": None, "OrdinalEncoder": None, "Binarizer": None,
+    "SimpleImputer": ("add_indicator", frozenset({"False"})),
+    "KBinsDiscretizer": ("encode", frozenset({"ordinal"})),
+}
+
 #: Kinds whose ``fit`` trains a model (TRAIN_DATA / TRAIN_LABELS -> ESTIMATOR nodes).
 PREDICTOR_KINDS = frozenset({"classifier", "regressor", "clusterer", "outlier_detector", "density"})
 

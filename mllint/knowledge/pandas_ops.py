@@ -18,7 +18,7 @@ FRAME_METHODS: dict[str, str] = {
     "abs": "modify_values", "interpolate": "modify_values", "ffill": "modify_values", "bfill": "modify_values",
     "where": "modify_values", "mask": "modify_values", "transform": "modify_values",
     # column changes
-    "drop": "drop", "rename": "rename", "assign": "assign", "update": "update", "pop": "pop", "insert": "insert",
+    "drop": "drop", "rename": "rename", "assign": "assign", "update": "update", "append": "append_rows", "pop": "pop", "insert": "insert",
     "add_prefix": "unknown_columns", "add_suffix": "unknown_columns", "select_dtypes": "unknown_columns",
     "filter": "unknown_columns", "melt": "unknown_columns", "pivot": "unknown_columns",
     "pivot_table": "unknown_columns", "stack": "unknown_columns", "unstack": "unknown_columns",
@@ -35,7 +35,7 @@ FRAME_METHODS: dict[str, str] = {
     "max": "statistic", "sum": "statistic", "quantile": "statistic", "mode": "statistic", "count": "statistic",
     "nunique": "statistic", "describe": "statistic", "corr": "statistic", "cov": "statistic", "skew": "statistic",
     "kurt": "statistic", "prod": "statistic", "sem": "statistic", "idxmax": "statistic", "idxmin": "statistic",
-    "value_counts": "statistic",
+    "value_counts": "category_statistic",
     # conversions
     "to_numpy": "to_array", "isna": "elementwise_mask", "isnull": "elementwise_mask",
     "notna": "elementwise_mask", "notnull": "elementwise_mask", "duplicated": "elementwise_mask",
@@ -59,7 +59,7 @@ SERIES_METHODS: dict[str, str] = {
     "ge": "mask", "isna": "mask", "isnull": "mask", "notna": "mask", "notnull": "mask", "duplicated": "mask",
     "to_numpy": "to_array", "unique": "sink", "tolist": "sink", "to_list": "sink", "to_frame": "to_frame",
     "dropna": "filter_rows", "drop_duplicates": "filter_rows", "head": "filter_rows", "tail": "filter_rows",
-    "sample": "filter_rows", "value_counts": "statistic", "pipe": "pipe", "rename": "same", "drop": "filter_rows",
+    "sample": "filter_rows", "value_counts": "category_statistic", "pipe": "pipe", "rename": "same", "drop": "filter_rows",
 }
 
 #: Row statistics computed over a DataFrameGroupBy / SeriesGroupBy.

@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..domains.data_ops import arg, const_str, const_strings, is_true, lineage_of, parents_of, python_value, stats_of
 from ..domains.provenance import Provenance
 from ..domains.schema import Column, Schema, concat_schemas, merge_schemas
-from ..domains.values import Const, Data, DataKind, Statistic, TOP, Value
+from ..domains.values import Const, Data, DataKind, Seq, SeqKind, Statistic, TOP, Value
 from ..plan import ConcatInfo, JoinInfo, Operator
 from .context import CallContext
 from .data_values import FRAME, data_method, plain
@@ -48,6 +48,18 @@ def concat(ctx: CallContext, _receiver: None, args: list[Value], kwargs: dict[st
                     ConcatInfo(duplicates_rows=bool(duplicates), call=ctx.site), visible=False, schema=schema)
     return Data(kind=DataKind.FRAME, nodes=(node,), schema=schema, prov=prov, name=None,
                 reads=frozenset().union(*(unnamed_lineage(p) for p in parts)), is_mask=False, stats=stats_of(*parts))
+
+
+@data_method(handlers, FRAME, "append_rows")
+def append_rows(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    """``df.append(other)`` (pandas < 2): ``pd.concat([df, other])``; ``other`` may be a list of frames."""
+    other = arg(args, kwargs, 0, "other")
+    if other is None:
+        return ctx.unknown(".append()", [data])
+    more = ctx.iterate(other) if not isinstance(other, Data) else [other]
+    if more is None:
+        return ctx.unknown(".append()", [data, other])
+    return concat(ctx, None, [Seq((data, *more), SeqKind.LIST)], {})
 
 
 @handlers.register(Family.PANDAS, "merge_fn")

@@ -63,6 +63,8 @@ class ContextHost(Protocol):
 
     def compared(self, values: list[Value], site: "Site | None") -> None: ...
 
+    def captured_statistics(self, func: Value) -> list[Any]: ...
+
 
 @dataclass(frozen=True, slots=True)
 class CallContext:
@@ -118,6 +120,10 @@ class CallContext:
     def iterate(self, value: Value) -> list[Value] | None:
         """The elements a ``for`` loop would see, when known."""
         return self.host.iterate(value)
+
+    def captured_statistics(self, func: Value) -> list[Any]:
+        """Statistics a lambda or function refers to from its defining scope (what applying it applies)."""
+        return self.host.captured_statistics(func)
 
     def compared(self, values: list[Value]) -> None:
         """Scores compared here (``max(scores)``): candidates are being chosen."""

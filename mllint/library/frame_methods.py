@@ -131,10 +131,18 @@ def fillna(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Va
     return derived(data, node, stats=stats)
 
 
+def argument_stats(ctx: CallContext, args: list[Value], kwargs: dict[str, Value]) -> tuple[Statistic, ...]:
+    """Statistics the arguments bring in, including those a function argument refers to
+    (``s.apply(lambda x: x if x < 170 else high_mean)``)."""
+    values = [*args, *kwargs.values()]
+    captured = [s for v in values if isinstance(v, (Lambda, UserFunction)) for s in ctx.captured_statistics(v)]
+    return stats_of(*values, *captured)
+
+
 @_method(FRAME, "modify_values")
 def modify_values(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Value]) -> Value:
     node = ctx.emit(Operator.PROJECTION_MODIFY, ctx.name, parents_of(data), visible=False, schema=data.schema)
-    return derived(data, node, stats=data.stats + stats_of(*args, *kwargs.values()))
+    return derived(data, node, stats=data.stats + argument_stats(ctx, args, kwargs))
 
 
 @_method(FRAME, "apply")
@@ -170,7 +178,7 @@ def _row_function_reads(ctx: CallContext, data: Data, func: Value | None) -> fro
 
 @_method(SERIES, "series_modify")
 def series_modify(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Value]) -> Value:
-    return replace(data, reads=lineage_of(data), is_mask=False, stats=data.stats + stats_of(*args, *kwargs.values()))
+    return replace(data, reads=lineage_of(data), is_mask=False, stats=data.stats + argument_stats(ctx, args, kwargs))
 
 
 @_method(SERIES, "mask")
@@ -317,6 +325,14 @@ def set_index(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str,
 @_method(ALL_DATA, "statistic")
 def statistic(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Value]) -> Value:
     return Statistic(ctx.name, data.prov, lineage_of(data), ctx.site)
+
+
+@_method(FRAME_SERIES, "category_statistic")
+def category_statistic(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    """``value_counts()``: which categories there are and how often (frequent-category lists,
+    frequency encodings): a category-only statistic, like an encoder's fit, so not a leak of values
+    before a split (ML101), but one re-computed on test rows codes them differently (ML302)."""
+    return Statistic(ctx.name, data.prov, lineage_of(data), ctx.site, learned=False, categories=True)
 
 
 @_method(FRAME_SERIES, "to_array")

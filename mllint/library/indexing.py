@@ -88,6 +88,14 @@ def data_getitem(ctx: CallContext, data: Data, keys: list[Value]) -> Value:
                    is_mask=False, stats=data.stats + selections_in(key))
 
 
+def positional_lineage(value: Value, count: int) -> list[frozenset[str]] | None:
+    """Each column's own lineage when ``value`` has ``count`` known columns in order (a frame, or a
+    column-wise transformer's output: ``df[cols] = OrdinalEncoder().fit_transform(df[cols])``)."""
+    if isinstance(value, Data) and not value.schema.open and len(value.schema.columns) == count and count > 1:
+        return [column.lineage for column in value.schema.columns]
+    return None
+
+
 def selections_in(key: Value) -> tuple[Statistic, ...]:
     """Column keys chosen by a fitted selector (``X.loc[:, selector.get_support()]``)."""
     items = key.items if isinstance(key, Seq) else (key,)
@@ -132,8 +140,9 @@ def data_setitem(ctx: CallContext, data: Data, keys: list[Value], value: Value) 
                        stats=data.stats + stats_of(value))
     schema = data.schema
     lineage = lineage_of(value) if not isinstance(value, (Lambda,)) else frozenset()
-    for name in names:
-        schema = schema.with_column(name, lineage)
+    by_position = positional_lineage(value, len(names))
+    for index, name in enumerate(names):
+        schema = schema.with_column(name, by_position[index] if by_position is not None else lineage)
     # mlinspect: the code reference is the whole assignment
     node = ctx.emit(Operator.PROJECTION_MODIFY, f"modifies {names}", parents_of(data),
                     ModifyInfo(modifies=tuple(names)), visible=isinstance(key, Const), at=ctx.statement_site,

@@ -85,7 +85,10 @@ def frame_constructor(ctx: CallContext, _receiver: None, args: list[Value], kwar
         schema = data.schema
     elif columns is not None:
         lineage = lineage_of(data) if isinstance(data, Data) else frozenset()
-        schema = Schema(tuple(Column(c, lineage or frozenset((c,))) for c in columns), False)
+        known = isinstance(data, Data) and not data.schema.open and len(data.schema.columns) == len(columns)
+        # pd.DataFrame(scaler.transform(X), columns=X.columns): column i from X's column i
+        schema = Schema(tuple(Column(c, data.schema.columns[i].lineage if known else (lineage or frozenset((c,))))
+                              for i, c in enumerate(columns)), False)
     else:
         schema = UNKNOWN_SCHEMA
     source = ctx.emit(Operator.DATA_SOURCE, None, [], columns=list(schema.names))

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..domains.data_ops import columns_of, lineage_of, parents_of, stats_of
-from ..domains.schema import UNKNOWN_SCHEMA
-from ..domains.values import TOP, Data, DataKind, Estimator, Seq, SeqKind, Statistic, Value
+from ..domains.schema import UNKNOWN_SCHEMA, Schema
+from ..domains.values import TOP, Const, Data, DataKind, Estimator, Seq, SeqKind, Statistic, Value
 from ..knowledge.display_names import MLINSPECT_COLUMN_PRESERVING, display_name, mlinspect_name
-from ..knowledge.estimator_methods import PREDICTOR_KINDS, composite_kind
+from ..knowledge.estimator_methods import COLUMN_WISE_TRANSFORMERS, PREDICTOR_KINDS, composite_kind
 from ..plan import (NO_FEATURES, EvaluationInfo, EvaluationKind, Features, FitInfo, ModelInputInfo, Operator, Phase,
                     PlanNode, TransformInfo)
 from .context import CallContext
@@ -133,8 +133,25 @@ def transform_leaf(ctx: CallContext, estimator: Estimator, X: Value | None, phas
                                lineage_of(X) if X is not None else frozenset(), fit_node, estimator,
                                learned and not category_only and bool(estimator.fits),
                                categories=learned and category_only and bool(estimator.fits)),)
-    return Data(DataKind.ARRAY, (node,), UNKNOWN_SCHEMA, prov=X.prov if isinstance(X, Data) else None,
+    return Data(DataKind.ARRAY, (node,), column_wise_schema(estimator, X), prov=X.prov if isinstance(X, Data) else None,
                 reads=lineage_of(X) if X is not None else frozenset(), stats=stats)
+
+
+def column_wise_schema(estimator: Estimator, X: Value | None) -> Schema:
+    """The output's columns, position by position, when each comes from the same input column
+    (``COLUMN_WISE_TRANSFORMERS``) and the input's columns are all known; else unknown."""
+    if not isinstance(X, Data) or X.schema.open or not X.schema.columns \
+            or estimator.class_name not in COLUMN_WISE_TRANSFORMERS:
+        return UNKNOWN_SCHEMA
+    condition = COLUMN_WISE_TRANSFORMERS[estimator.class_name]
+    if condition is not None:
+        param, allowed = condition
+        value = estimator.params.get(param)
+        if value is not None and not (isinstance(value, Const) and str(value.value) in allowed):
+            return UNKNOWN_SCHEMA
+        if value is None and param == "encode":   # KBinsDiscretizer's default is one-hot
+            return UNKNOWN_SCHEMA
+    return Schema(X.schema.columns, open=False)
 
 
 # -- predictions and scores ------------------------------------------------------------------------------
