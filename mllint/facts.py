@@ -104,7 +104,8 @@ class PlanFacts:
     # -- rows ---------------------------------------------------------------------------
     def held_out(self, rows: Provenance | None, fit: ModelFit | None) -> list[Origin]:
         """Evaluation origins that are held-out test rows (a test side, or a split-like selection)
-        and that the model's own training rows do not contain."""
+        disjoint from the model's own training rows (not inside them, and not a superset of them:
+        predicting all of ``X_train`` with a model fit on ``X_train[:1000]`` evaluates nothing)."""
         if rows is None:
             return []
         trained = fit.rows.origins if fit is not None and fit.rows is not None else ()
@@ -114,15 +115,18 @@ class PlanFacts:
                 continue
             if any(t.covers(origin) and not self._has_extra_test_step(origin, t) for t in trained):
                 continue
+            if any(origin.covers(t) and origin != t for t in trained):
+                continue
             out.append(origin)
         return out
 
     def unseen(self, rows: Provenance | None, fit: ModelFit | None) -> list[Origin]:
-        """Evaluation origins the model did not train on: its held-out rows, a test file, new data."""
+        """Evaluation origins the model did not train on: its held-out rows, a test file, new data
+        (disjoint from the training rows: a superset of them is not unseen)."""
         if rows is None:
             return []
         trained = fit.rows.origins if fit is not None and fit.rows is not None else ()
-        return [o for o in rows.origins if not any(t.covers(o) for t in trained)]
+        return [o for o in rows.origins if not any(t.covers(o) or o.covers(t) for t in trained)]
 
     def in_cv_fold(self, origin: Origin) -> bool:
         """Rows picked by cross-validation fold indices (``X[test_idx]`` in a ``kf.split`` loop)."""

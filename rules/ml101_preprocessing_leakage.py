@@ -97,15 +97,17 @@ print(cross_val_score(make_pipeline(StandardScaler(), Ridge()), df.drop(columns=
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for evaluation in facts.evaluations:
-            if evaluation.kind is EvaluationKind.PREDICT:
-                continue
             if evaluation.kind is EvaluationKind.CROSS_VALIDATION:
                 fit, targets, how = None, list(evaluation.rows.origins) if evaluation.rows else [], "cross-validation"
             else:
                 fit = facts.fit_before(evaluation)
                 if fit is None:
                     continue
-                targets, how = facts.unseen(evaluation.rows, fit), "evaluation"
+                # a prediction evaluates when it is on held-out rows of a split (its metric, print or
+                # plot is hand-written); a prediction on a new file (a Kaggle test set) scores nothing
+                targets = facts.held_out(evaluation.rows, fit) if evaluation.kind is EvaluationKind.PREDICT \
+                    else facts.unseen(evaluation.rows, fit)
+                how = "evaluation"
             if not targets:
                 continue
             stats = evaluation.feature_stats if fit is None else fit.feature_stats
@@ -122,8 +124,9 @@ print(cross_val_score(make_pipeline(StandardScaler(), Ridge()), df.drop(columns=
                                f"into validation folds ({facts.at(evaluation.site)}): fit it inside a "
                                f"Pipeline so each fold refits it")
                 else:
+                    use = "predicted by" if evaluation.kind is EvaluationKind.PREDICT else "used to score"
                     message = (f"{what} learns from rows that include the evaluation rows "
-                               f"{facts.name_of(evaluation.inputs)} used to score {model} on "
+                               f"{facts.name_of(evaluation.inputs)} {use} {model} on "
                                f"{facts.at(evaluation.site)}: fit it on the training rows only")
                 related = [(evaluation.site, "evaluated here")]
                 if fit is not None:

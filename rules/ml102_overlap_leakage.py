@@ -74,7 +74,7 @@ print(model.score(X_train, y_train), model.score(X_test, y_test))
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
         for evaluation in facts.evaluations:
-            if evaluation.kind in (EvaluationKind.CROSS_VALIDATION, EvaluationKind.PREDICT) or evaluation.rows is None:
+            if evaluation.kind is EvaluationKind.CROSS_VALIDATION or evaluation.rows is None:
                 continue
             fit = facts.fit_before(evaluation)
             if fit is None or fit.rows is None:
@@ -84,7 +84,8 @@ print(model.score(X_train, y_train), model.score(X_test, y_test))
             if not overlapping:
                 continue
             model = facts.estimator_name(fit.estimator)
-            message = (f"{model} is trained on rows that include the test rows it is scored on "
+            verb = "predicts" if evaluation.kind is EvaluationKind.PREDICT else "is scored on"
+            message = (f"{model} is trained on rows that include the test rows it {verb} "
                        f"({facts.at(evaluation.site)}): fit it on the training split only")
             yield self.finding(ctx, facts.statement_span(fit.site), message,
                                [(evaluation.site, "scored on held-out rows that were in its training data")])
@@ -100,8 +101,12 @@ print(model.score(X_train, y_train), model.score(X_test, y_test))
             if not splits:
                 continue
             site = node.call_site
+            if isinstance(info, ConcatInfo):
+                advice = "concatenate distinct rows only, or drop the duplicates before splitting"
+            else:
+                advice = "oversample the training split only"
             message = (f"`{facts.code(site, 50)}` duplicates or synthesises rows before the split on "
                        f"{facts.at(splits[0].site)}: copies of the same rows land in both the "
-                       f"training and the test set; oversample the training split only")
+                       f"training and the test set; {advice}")
             yield self.finding(ctx, facts.statement_span(site), message,
                                [(splits[0].site, "split after oversampling")])

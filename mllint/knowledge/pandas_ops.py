@@ -57,7 +57,7 @@ SERIES_METHODS: dict[str, str] = {
     "rolling": "series_modify", "str": "series_modify", "dt": "series_modify", "cat": "series_modify",
     "isin": "mask", "between": "mask", "eq": "mask", "ne": "mask", "lt": "mask", "le": "mask", "gt": "mask",
     "ge": "mask", "isna": "mask", "isnull": "mask", "notna": "mask", "notnull": "mask", "duplicated": "mask",
-    "to_numpy": "to_array", "unique": "sink", "tolist": "sink", "to_list": "sink", "to_frame": "to_frame",
+    "to_numpy": "to_array", "unique": "sink", "tolist": "to_array", "to_list": "to_array", "to_frame": "to_frame",
     "dropna": "filter_rows", "drop_duplicates": "filter_rows", "head": "filter_rows", "tail": "filter_rows",
     "sample": "filter_rows", "value_counts": "category_statistic", "pipe": "pipe", "rename": "same", "drop": "filter_rows",
 }
@@ -106,7 +106,7 @@ NUMPY_FUNCTIONS: dict[str, str] = {
 ARRAY_METHODS: dict[str, str] = {
     "mean": "statistic", "std": "statistic", "var": "statistic", "min": "statistic", "max": "statistic",
     "sum": "statistic", "median": "statistic", "reshape": "same", "astype": "same", "ravel": "same",
-    "flatten": "same", "copy": "same", "squeeze": "same", "tolist": "sink", "round": "same", "clip": "same",
+    "flatten": "same", "copy": "same", "squeeze": "same", "tolist": "same", "round": "same", "clip": "same",
     "argmax": "statistic", "argmin": "statistic", "any": "sink", "all": "sink", "item": "sink",
     # scipy.sparse matrices (CountVectorizer / OneHotEncoder outputs) converted or re-formatted: same rows
     "toarray": "same", "todense": "same", "tocsr": "same", "tocsc": "same", "tocoo": "same",
