@@ -18,6 +18,11 @@ from .plan import (EvaluationInfo, EvaluationKind, FitInfo, Operator, PlanNode, 
 from .engine.positions import code_of
 
 
+#: operators that consume a model's training input / its evaluation input
+_FIT_SINKS = frozenset({Operator.TRAIN_DATA, Operator.TRAIN_LABELS, Operator.ESTIMATOR})
+_EVALUATION_SINKS = frozenset({Operator.TEST_DATA, Operator.TEST_LABELS, Operator.SCORE, Operator.PREDICT})
+
+
 @dataclass(frozen=True, slots=True)
 class ModelFit:
     """A predictor's fit: the ESTIMATOR node and what its features / labels were."""
@@ -153,7 +158,9 @@ class PlanFacts:
 
     def split_like_selection(self, node_id: int) -> bool:
         """A row selection with a sibling selection of the same rows: ``df[:800]`` / ``df[800:]``,
-        ``df[df.year < 2022]`` / ``df[df.year >= 2022]`` — the other half of a manual split."""
+        ``df[df.year < 2022]`` / ``df[df.year >= 2022]`` — the other half of a manual split, when one
+        of them feeds a model's fit and another an evaluation (``df.head()`` beside a plotting
+        selection splits nothing)."""
         return node_id in self._split_like
 
     @cached_property
@@ -164,11 +171,26 @@ class PlanFacts:
                 parents = tuple(p.id for p in self.plan.parents(node))
                 by_parent.setdefault(parents, []).append(node)
         result: set[int] = set()
+        fitting, evaluating = self._reaching(_FIT_SINKS), self._reaching(_EVALUATION_SINKS)
         for siblings in by_parent.values():
             spans = {n.site.node for n in siblings if n.site is not None}
-            if len(spans) > 1:   # two different selections of the same rows
+            if len(spans) < 2:   # two different selections of the same rows
+                continue
+            fit_sides = {n.id for n in siblings if n.id in fitting}
+            eval_sides = {n.id for n in siblings if n.id in evaluating}
+            if fit_sides and eval_sides and (len(fit_sides | eval_sides) > 1):
                 result.update(n.id for n in siblings)
         return result
+
+    def _reaching(self, sinks: frozenset[Operator]) -> set[int]:
+        """Nodes whose output reaches a node of one of these operators."""
+        import networkx as nx
+        reached: set[int] = set()
+        for node_id in reversed(list(nx.topological_sort(self.plan.graph))):
+            node = self.plan.node(node_id)
+            if node.operator in sinks or any(child in reached for child in self.plan.graph.successors(node_id)):
+                reached.add(node_id)
+        return reached
 
     def feeds_a_model(self, node: PlanNode) -> bool:
         """Whether the node's output reaches a model fit or evaluation (train / test data, scores)."""

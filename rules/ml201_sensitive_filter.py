@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
-from mllint.plan import SelectionInfo
+from mllint.plan import EvaluationInfo, SelectionInfo
 from mllint.rule import Rule, RuleContext
 
 
@@ -70,6 +70,15 @@ df = pd.read_csv("survey.csv")
 young = df[df["age"] < 30]           # exploration only: no model learns from it
 print(young["income"].mean())
 """,
+        """\
+import pandas as pd
+from sklearn.ensemble import RandomForestRegressor
+df = pd.read_csv("passengers.csv", names=["age", "fare", "pclass"])
+known = df[df["age"].notnull()]       # split on age only to impute age: every row is kept
+unknown = df[df["age"].isnull()]
+imputer = RandomForestRegressor().fit(known[["fare", "pclass"]], known["age"])
+df.loc[df["age"].isnull(), "age"] = imputer.predict(unknown[["fare", "pclass"]])
+""",
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
@@ -78,9 +87,23 @@ print(young["income"].mean())
             if not isinstance(node.info, SelectionInfo) or not facts.feeds_a_model(node):
                 continue
             hits = ctx.settings.sensitive.select(node.info.reads or ())
-            if not hits:
+            if not hits or _splits_to_impute(facts, node, hits):
                 continue
             names = ", ".join(f"`{c}`" for c in hits)
             message = (f"this row filter reads the sensitive column(s) {names}: it may change the share of each "
                        f"group in the data; check that it is intended")
             yield self.finding(ctx, facts.node_span(node), message, columns=hits)
+
+
+def _splits_to_impute(facts, node, hits) -> bool:
+    """``known = df[df.Age.notnull()]`` / ``unknown = df[df.Age.isnull()]`` to train a model of ``Age``
+    and fill it back: the selection feeds the fit or the predictions of a model whose label is the
+    sensitive column it reads, so it keeps every row in the end (DESIGN: not an ML201)."""
+    imputers = [fit for fit in facts.fits if fit.label_lineage & set(hits)]
+    if not imputers:
+        return False
+    downstream = facts.descendants(node)
+    ids = {d.id for d in downstream}
+    estimators = [fit.estimator for fit in imputers]
+    return any(fit.node.id in ids for fit in imputers) or any(
+        isinstance(d.info, EvaluationInfo) and any(d.info.estimator is e for e in estimators) for d in downstream)

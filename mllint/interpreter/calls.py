@@ -69,6 +69,9 @@ class CallEvaluator:
             return sklearn_estimators.attribute(context(self.host, attr, node), value, attr)
         if isinstance(value, GroupBy):
             return GroupBy(value.data, value.keys, (attr,))
+        if isinstance(value, Accessor) and value.kind in ("dt", "str", "cat"):
+            # s.dt.year, s.str.len: a value of each row
+            return replace(value.data, kind=DataKind.SERIES, reads=lineage_of(value.data), is_mask=False)
         if isinstance(value, Statistic) and attr in ("values", "iloc", "loc"):
             return value
         return TOP

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any, Callable, Iterable
 
 from ..domains.data_ops import is_true, lineage_of, parents_of, python_value, stats_of
-from ..domains.schema import Schema
+from ..domains.schema import Column, Schema
 from ..domains.values import Const, Data, FoldIndex, Seq, SeqKind, Value
 from ..plan import Operator, RowFilter, SelectionInfo
 from .context import CallContext, Rebind
@@ -55,6 +55,38 @@ def select_rows(ctx: CallContext, data: Data, key: Value, description: str | Non
 def is_full_slice(value: Value) -> bool:
     return isinstance(value, Seq) and value.kind is SeqKind.SLICE and all(
         isinstance(v, Const) and v.value is None for v in value.items)
+
+
+def positional_columns(schema: Schema, key: Value) -> tuple[Column, ...] | None:
+    """The columns ``iloc[:, key]`` / ``array[:, key]`` picks when the schema is closed and the key
+    is a literal position, slice or list of positions; None when which ones is not known."""
+    if schema.open:
+        return None
+    columns = schema.columns
+    try:
+        if isinstance(key, Const) and isinstance(key.value, int) and not isinstance(key.value, bool):
+            return (columns[key.value],)
+        if isinstance(key, Seq) and key.kind is SeqKind.SLICE:
+            bounds = [v.value if isinstance(v, Const) else _UNREAD for v in key.items]
+            if _UNREAD in bounds or not all(b is None or (isinstance(b, int) and not isinstance(b, bool))
+                                            for b in bounds):
+                return None
+            return columns[slice(*bounds)]
+        if isinstance(key, Seq) and key.kind in (SeqKind.LIST, SeqKind.TUPLE) and key.items and all(
+                isinstance(v, Const) and isinstance(v.value, int) and not isinstance(v.value, bool) for v in key.items):
+            return tuple(columns[v.value] for v in key.items)
+    except IndexError:
+        return None
+    return None
+
+
+_UNREAD = object()
+
+
+def along_rows(args: list[Value], kwargs: dict[str, Value]) -> bool:
+    """``axis=1`` / ``axis="columns"`` (or a positional 1 first): a reduction within each row."""
+    axis = kwargs.get("axis", args[0] if args else None)
+    return isinstance(axis, Const) and axis.value in (1, "columns") and not isinstance(axis.value, bool)
 
 
 def slice_text(bounds: tuple) -> str:

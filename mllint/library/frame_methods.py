@@ -19,7 +19,7 @@ from ..domains.values import TOP, Const, Data, DataKind, DictV, Lambda, Statisti
 from ..knowledge.pandas_stubs import ResultKind, has_inplace, result_kinds
 from ..plan import ModifyInfo, Operator, ProjectionInfo, RowFilter, SelectionInfo, UnknownInfo
 from .context import CallContext, Rebind
-from .data_values import ALL_DATA, FRAME, FRAME_SERIES, SERIES, data_method, derived, narrowed, plain
+from .data_values import ALL_DATA, FRAME, FRAME_SERIES, SERIES, along_rows, data_method, derived, narrowed, plain
 from .registration import Family, HandlerTable
 
 handlers = HandlerTable()
@@ -55,8 +55,10 @@ def stub_typed_unknown(ctx: CallContext, data: Data, args: list[Value], kwargs: 
         target = {ResultKind.DATAFRAME: DataKind.FRAME, ResultKind.SERIES: DataKind.SERIES,
                   ResultKind.NDARRAY: DataKind.ARRAY}.get(kind)
         if target is not None:
+            # which columns an unknown method reads is unknown: a series' own column at most
             return Data(kind=target, nodes=(unknown_node,), schema=UNKNOWN_SCHEMA, prov=None, name=None,
-                        reads=lineage_of(data), is_mask=False, stats=data.stats)
+                        reads=lineage_of(data) if data.kind is DataKind.SERIES else frozenset(), is_mask=False,
+                        stats=data.stats)
     return TOP
 
 
@@ -322,9 +324,19 @@ def set_index(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str,
 
 
 # -- results of another type ----------------------------------------------------------------
+#: reductions whose first positional parameter is ``axis`` (``df.sum(1)``); ``quantile(q)`` is not one
+_AXIS_FIRST = frozenset({"mean", "median", "std", "var", "sum", "min", "max", "mode", "count", "nunique", "skew",
+                         "kurt", "kurtosis", "prod", "sem", "idxmax", "idxmin"})
+
+
 @_method(ALL_DATA, "statistic")
 def statistic(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    if data.kind is not DataKind.SERIES and along_rows(args if ctx.name in _AXIS_FIRST else [], kwargs):
+        # df[["a", "b"]].sum(axis=1): one value per row from that row's columns, not a statistic over rows
+        return replace(data, kind=DataKind.SERIES if data.kind is DataKind.FRAME else DataKind.ARRAY,
+                       schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(data), is_mask=False)
     return Statistic(ctx.name, data.prov, lineage_of(data), ctx.site)
+
 
 
 @_method(FRAME_SERIES, "category_statistic")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..domains.data_ops import arg, const_str, const_strings, lineage_of, parents_of, python_value
-from ..domains.schema import Column, Schema
+from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
 from ..domains.values import TOP, Accessor, Const, Data, DataKind, DictV, GroupBy, Seq, Statistic, Value
 from ..knowledge.pandas_ops import MASK_STR_METHODS
 from ..plan import GroupByInfo, Operator
@@ -37,7 +37,7 @@ def transform(ctx: CallContext, group: GroupBy, args: list[Value], kwargs: dict[
     data = group.data
     keys = tuple(k for k in group.keys if k)
     selected = group.selected or ()
-    lineage = data.schema.lineage_of(selected + keys)
+    lineage = data.schema.lineage_of(selected) if selected else data.schema.lineage_of(keys) | data.schema.lineage
     stat = Statistic(f"group {ctx.name}", data.prov, lineage, ctx.site)
     return replace(data, kind=DataKind.SERIES if len(selected) == 1 else DataKind.FRAME,
                    schema=data.schema.project(selected) if selected else data.schema,
@@ -71,15 +71,18 @@ def aggregate(ctx: CallContext, group: GroupBy, args: list[Value], kwargs: dict[
     description = f"Groupby '{index_name}', Aggregate: '{description_args}'"
     columns = [str(index_name)] + [str(n) for n in out_names]
     lineage = data.schema.lineage_of(keys + tuple(n for n in (group.selected or data.schema.names)))
+    # an aggregated column summarises its own input column within each group: the keys say which
+    # rows are summarised together (row selection, not value lineage)
     schema = Schema(tuple([Column(k, data.schema.lineage_of([k])) for k in keys] +
-                          [Column(str(n), out_lineage.get(str(n), lineage)) for n in out_names]),
+                          [Column(str(n), out_lineage.get(str(n), data.schema.lineage_of([n]) if isinstance(n, str)
+                                                          else lineage)) for n in out_names]),
                     data.schema.open or not all(isinstance(n, str) for n in out_names))
     mlinspect = name == "agg" and group.selected is None
     node = ctx.emit(Operator.GROUP_BY_AGG, description, parents_of(data), GroupByInfo(keys=tuple(keys)),
                     visible=mlinspect, columns=columns, schema=schema)
     stat = Statistic(f"group {name}", data.prov, lineage, ctx.site)
     # aggregated rows summarise all input rows: downstream values carry that statistic
-    return Data(kind=DataKind.FRAME, nodes=(node,), schema=schema, prov=data.prov, name=None, reads=lineage,
+    return Data(kind=DataKind.FRAME, nodes=(node,), schema=schema, prov=data.prov, name=None, reads=data.reads,
                 is_mask=False, stats=data.stats + (stat,))
 
 
@@ -87,4 +90,16 @@ def aggregate(ctx: CallContext, group: GroupBy, args: list[Value], kwargs: dict[
 def per_row(ctx: CallContext, accessor: Accessor, args: list[Value], kwargs: dict[str, Value]) -> Value:
     """``s.str.lower()``, ``s.dt.year``: a series over the same rows (a mask for ``.str.contains``)."""
     data = accessor.data
+    if accessor.kind == "str" and _expands(ctx.name, kwargs):
+        # s.str.split("-", expand=True): a frame of pieces of each row, columns 0, 1, ...
+        return replace(data, kind=DataKind.FRAME, schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(data),
+                       is_mask=False)
     return replace(data, kind=DataKind.SERIES, reads=lineage_of(data), is_mask=ctx.name in MASK_STR_METHODS)
+
+
+def _expands(name: str, kwargs: dict[str, Value]) -> bool:
+    expand = kwargs.get("expand")
+    if name == "extract":   # extract's expand defaults to True
+        return not (isinstance(expand, Const) and expand.value is False)
+    return name in ("split", "rsplit", "partition", "rpartition", "extractall", "get_dummies") and (
+        name in ("partition", "rpartition", "extractall", "get_dummies") or (isinstance(expand, Const) and expand.value is True))

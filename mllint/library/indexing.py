@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..domains.data_ops import const_strings, lineage_of, parents_of, series_of, stats_of
-from ..domains.schema import UNKNOWN_SCHEMA
+from ..domains.schema import UNKNOWN_SCHEMA, Schema
 from ..domains.values import TOP, Accessor, Const, Data, DataKind, FoldIndex, Lambda, Seq, SeqKind, Statistic, StatisticKind, Value
 from ..knowledge.pandas_ops import ACCESSOR_ATTRIBUTES, DATA_ATTRIBUTES_NOT_COLUMNS, FRAME_METHODS
 from ..plan import ModifyInfo, Operator, SelectionInfo
 from .context import CallContext
-from .data_values import derived, is_full_slice, select_rows
+from .data_values import derived, is_full_slice, positional_columns, select_rows
 
 
 # -- attributes -------------------------------------------------------------------------------
@@ -67,6 +67,10 @@ def data_getitem(ctx: CallContext, data: Data, keys: list[Value]) -> Value:
         if isinstance(key, (Data, FoldIndex)):
             return select_rows(ctx, data, key, None,
                                mlinspect=isinstance(key, Data) and key.kind is DataKind.SERIES)
+        if isinstance(key, Const) and isinstance(key.value, int) and not isinstance(key.value, bool) \
+                and data.schema.open:
+            # pieces[0] of s.str.split(expand=True), a column labelled 0: one of the unnamed columns
+            return Data(DataKind.SERIES, data.nodes, UNKNOWN_SCHEMA, data.prov, None, data.reads, False, data.stats)
         if isinstance(key, Seq) and key.kind is SeqKind.SLICE:
             return select_rows(ctx, data, key, None, mlinspect=False)
         # columns picked by a key we cannot read: which ones (and so where they come from) is unknown;
@@ -84,6 +88,14 @@ def data_getitem(ctx: CallContext, data: Data, keys: list[Value]) -> Value:
         return select_rows(ctx, data, key, None, mlinspect=False)
     if isinstance(key, Seq) and key.kind is SeqKind.TUPLE and key.items and not is_full_slice(key.items[0]):
         return select_rows(ctx, data, key.items[0], None, mlinspect=False)
+    if isinstance(key, Seq) and key.kind is SeqKind.TUPLE and len(key.items) == 2:
+        # X[:, 1:], X[:, 0]: columns by position; their lineage only when the columns are known
+        picked = positional_columns(data.schema, key.items[1])
+        if picked is not None:
+            return replace(data, kind=DataKind.ARRAY, schema=Schema(picked, False), name=None,
+                           reads=frozenset().union(*(c.lineage for c in picked)), is_mask=False)
+        return replace(data, kind=DataKind.ARRAY, schema=UNKNOWN_SCHEMA, name=None, reads=frozenset(),
+                       is_mask=False, stats=data.stats + selections_in(key.items[1]))
     return replace(data, kind=DataKind.ARRAY, schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(data),
                    is_mask=False, stats=data.stats + selections_in(key))
 
@@ -115,6 +127,11 @@ def accessor_getitem(ctx: CallContext, accessor: Accessor, keys: list[Value]) ->
         result = select_rows(ctx, result, rows, f"{accessor.kind}[...]", mlinspect=False)
     if cols is not None and not is_full_slice(cols) and result.kind is DataKind.FRAME:
         names = const_strings(cols) if accessor.kind == "loc" else None
+        picked = positional_columns(result.schema, cols) if accessor.kind == "iloc" else None
+        if picked is not None:   # df.iloc[:, :-1] of known columns: those columns
+            if isinstance(cols, Const):
+                return series_of(result, picked[0].name)
+            names = [c.name for c in picked]
         if names is not None:
             single = isinstance(cols, Const)
             node = ctx.emit(Operator.PROJECTION, f"to {names}", parents_of(result), visible=False, columns=names)

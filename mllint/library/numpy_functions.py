@@ -15,6 +15,7 @@ from ..domains.schema import UNKNOWN_SCHEMA
 from ..domains.values import TOP, Const, Data, DataKind, Seq, Statistic, Value
 from ..plan import Operator, SourceInfo
 from .context import CallContext
+from .data_values import along_rows
 from .registration import Family, HandlerTable
 
 handlers = HandlerTable()
@@ -41,6 +42,9 @@ def elementwise(ctx: CallContext, _receiver: None, args: list[Value], kwargs: di
 def statistic(ctx: CallContext, _receiver: None, args: list[Value], kwargs: dict[str, Value]) -> Value:
     first = args[0] if args else None
     if isinstance(first, Data):
+        if along_rows(args[1:], kwargs):   # np.mean(X, axis=1): per row
+            return replace(first, kind=DataKind.ARRAY, schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(first),
+                           is_mask=False)
         return Statistic(ctx.name, first.prov, lineage_of(first), ctx.site)
     return _unknown(ctx, args, kwargs)
 

@@ -101,8 +101,8 @@ def frame_constructor(ctx: CallContext, _receiver: None, args: list[Value], kwar
     else:
         prov = Provenance.of_source(source.id)
     return Data(kind=DataKind.FRAME, nodes=(source,), schema=schema, prov=prov, name=None,
-                reads=lineage_of(data) if data is not None else frozenset(), is_mask=False,
-                stats=stats_of(data) if data is not None else ())
+                reads=(data.reads if data.kind is DataKind.FRAME else lineage_of(data)) if isinstance(data, Data)
+                else frozenset(), is_mask=False, stats=stats_of(data) if data is not None else ())
 
 
 @handlers.register(Family.PANDAS, "series_ctor")
@@ -171,4 +171,5 @@ def get_dummies(ctx: CallContext, _receiver: None, args: list[Value], kwargs: di
                     visible=False, schema=result)
     marker = Statistic("get_dummies", data.prov, lineage_of(data), node, None, False, StatisticKind.ENCODING)
     return Data(kind=DataKind.FRAME, nodes=(node,), schema=result, prov=data.prov, name=None,
-                reads=lineage_of(data), is_mask=False, stats=data.stats + (marker,))
+                reads=data.reads if data.kind is DataKind.FRAME else lineage_of(data), is_mask=False,
+                stats=data.stats + (marker,))
