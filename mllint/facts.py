@@ -198,15 +198,7 @@ class PlanFacts:
 
     @cached_property
     def _feeding(self) -> set[int]:
-        import networkx as nx
-        sinks = (Operator.TRAIN_DATA, Operator.TRAIN_LABELS, Operator.ESTIMATOR, Operator.SCORE, Operator.PREDICT,
-                 Operator.TEST_DATA, Operator.TEST_LABELS)
-        feeding: set[int] = set()
-        for node_id in reversed(list(nx.topological_sort(self.plan.graph))):
-            node = self.plan.node(node_id)
-            if node.operator in sinks or any(child in feeding for child in self.plan.graph.successors(node_id)):
-                feeding.add(node_id)
-        return feeding
+        return self._reaching(_FIT_SINKS | _EVALUATION_SINKS)
 
     # -- places and names -------------------------------------------------------------
     def statement_span(self, site: Site | None) -> Span | None:
