@@ -71,6 +71,8 @@ def fit_stored(ctx: CallContext, model: Estimator, args: list[Value], kwargs: di
 def predict_input(ctx: CallContext, estimator: Estimator, args: list[Value], kwargs: dict[str, Value]) -> Value:
     """``model.predict(x)``, ``results.predict(exog)``, ``booster.predict(dtest)``: a prediction on x's rows."""
     X, _ = _inputs(estimator, args, kwargs)
+    if "formula" in estimator.params:   # a formula model reads its columns from whatever frame it is given
+        X = _formula_features(ctx, estimator.params["formula"], X)
     final, features_in = composites.transform_to_final(ctx, estimator, X)
     return predict_node(ctx, final, X, features_in)
 
@@ -172,14 +174,23 @@ def formula_model(ctx: CallContext, function: FunctionInfo, args: list[Value], k
         return TOP
     formula = const_str(arg(args, kwargs, 0, "formula"))
     data = arg(args, kwargs, 1, "data")
-    label, terms = formula_terms(formula) if formula is not None else (None, None)
+    label = formula_terms(formula)[0] if formula is not None else None
     y: Value = TOP
-    X: Value = TOP
-    if isinstance(data, Data) and data.kind is DataKind.FRAME:
-        if label is not None:
-            y = data_getitem(ctx, data, [Const(label)])
-        if terms is not None:
-            X = data_getitem(ctx, data, [Seq(tuple(Const(t) for t in terms), SeqKind.LIST)])
-        else:   # the rows of data, columns the formula computes: unknown, with no lineage to report
-            X = replace(data, schema=UNKNOWN_SCHEMA, name=None, reads=frozenset(), is_mask=False)
-    return Estimator(f"statsmodels.api.{class_name}", info, {"endog": y, "exog": X}, ctx.site)
+    if isinstance(data, Data) and data.kind is DataKind.FRAME and label is not None:
+        y = data_getitem(ctx, data, [Const(label)])
+    formula_value = Const(formula) if formula is not None else TOP
+    X = _formula_features(ctx, formula_value, data)
+    return Estimator(f"statsmodels.api.{class_name}", info, {"endog": y, "exog": X, "formula": formula_value},
+                     ctx.site)
+
+
+def _formula_features(ctx: CallContext, formula: Value, data: Value | None) -> Value:
+    """The columns a formula's right side names, taken from ``data``; unknown columns of data's rows when
+    any term is more than a plain name (or the formula is not a literal)."""
+    if not (isinstance(data, Data) and data.kind is DataKind.FRAME):
+        return TOP
+    text = const_str(formula)
+    terms = formula_terms(text)[1] if text is not None else None
+    if terms is not None:
+        return data_getitem(ctx, data, [Seq(tuple(Const(t) for t in terms), SeqKind.LIST)])
+    return replace(data, schema=UNKNOWN_SCHEMA, name=None, reads=frozenset(), is_mask=False)
