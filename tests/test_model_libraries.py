@@ -143,6 +143,19 @@ def test_keras_fit_trains_in_place_and_returns_a_history(tmp_path):
     assert data(analysis, "pred").prov == data(analysis, "X_te").prov
 
 
+def test_a_keras_autoencoder_has_no_label(tmp_path):
+    analysis = run(tmp_path, '''
+        import pandas as pd
+        from keras.models import Sequential
+        df = pd.read_csv("d.csv", names=["a", "b"])
+        ae = Sequential()
+        ae.fit(df[["a", "b"]].values, df[["a", "b"]].values, epochs=3)
+    ''')
+    fit = one(analysis.plan, O.ESTIMATOR)
+    assert fit.info.label_lineage == frozenset() and not nodes_of(analysis.plan, O.TRAIN_LABELS)
+    assert not check_analysis(analysis, Settings())
+
+
 def test_tf_keras_sequential_and_functional_model(tmp_path):
     analysis = run(tmp_path, '''
         import pandas as pd

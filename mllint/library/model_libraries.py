@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..domains.data_ops import arg, const_str, parents_of
+from ..domains.data_ops import arg, const_str, lineage_of, parents_of
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
 from ..domains.values import TOP, Const, Data, DataKind, DataMatrix, Estimator, Seq, SeqKind, Statistic, Value
 from ..knowledge.estimator_methods import PROTOCOL_INPUTS
@@ -52,8 +52,18 @@ def _inputs(estimator: Estimator, args: list[Value], kwargs: dict[str, Value]) -
 def fit_in_place(ctx: CallContext, estimator: Estimator, args: list[Value], kwargs: dict[str, Value]) -> Value:
     """keras ``model.fit(x, y, ...)``: the model is trained in place; the call returns a History (unknown)."""
     X, y = _inputs(estimator, args, kwargs)
+    if _reconstructs(X, y):   # an autoencoder: its "label" is its input, not a target the features could leak
+        y = None
     composites.fit(ctx, estimator, X, y)
     return TOP
+
+
+def _reconstructs(X: Value | None, y: Value | None) -> bool:
+    """``fit(X, X)``: the target is the features themselves (same rows, same source columns)."""
+    if X is y and X is not None:
+        return True
+    return (isinstance(X, Data) and isinstance(y, Data) and X.prov == y.prov
+            and bool(lineage_of(X)) and lineage_of(X) == lineage_of(y))
 
 
 @_register(Family.ESTIMATOR, "fit_stored")
