@@ -40,6 +40,10 @@ _XGB_FIT = ["X", "y", "sample_weight", "base_margin", "eval_set", "verbose", "xg
 _XGB_METHODS = ["fit", "predict", "score", "apply", "evals_result", "get_booster", "get_params", "set_params",
                 "save_model", "load_model"]
 _XGB = ["xgboost", "xgboost.sklearn"]
+#    XGBRanker.fit(X, y, *, group=None, qid=None, sample_weight=None, base_margin=None, eval_set=None,
+#    eval_group=None, eval_qid=None, ...): relevance scores, kind "model".
+_XGB_RANKER_FIT = ["X", "y", "group", "qid", "sample_weight", "base_margin", "eval_set", "eval_group", "eval_qid",
+                   "verbose", "xgb_model", "sample_weight_eval_set", "base_margin_eval_set", "feature_weights"]
 
 # -- lightgbm 3.x / 4.x (lightgbm.sklearn, ``__all__`` re-exported by lightgbm): LGBMModel(*, boosting_type,
 #    num_leaves, ..., **kwargs); fit(X, y, sample_weight, init_score, eval_set, eval_names, eval_sample_weight,
@@ -66,6 +70,10 @@ _CATBOOST_FIT = ["X", "y", "cat_features", "text_features", "embedding_features"
 _CATBOOST_METHODS = ["fit", "predict", "score", "get_params", "set_params", "save_model", "load_model",
                      "get_feature_importance"]
 _CATBOOST = ["catboost", "catboost.core"]
+#    CatBoost(params=None) (the base class, loss in params) and CatBoostRanker: fit(X, y=None, group_id=None,
+#    ..., eval_set=None, ...): kind "model" (the task is in the parameters).
+_CATBOOST_RANKER_FIT = ["X", "y", "group_id", "group_weight", "subgroup_id", "pairs", "pairs_weight",
+                        "sample_weight", "baseline", "use_best_model", "eval_set", "verbose"]
 
 # -- scikeras 0.x (scikeras.wrappers): KerasClassifier(model=None, *, build_fn=None, ..., **kwargs);
 #    fit(X, y, sample_weight=None, **kwargs) returns self (scikit-learn conformant).
@@ -91,11 +99,15 @@ EXTRA_CLASSES: list[dict[str, Any]] = [
     _row("XGBRegressor", _XGB, "regressor", _XGB_METHODS, _XGB_FIT),
     _row("XGBRFClassifier", _XGB, "classifier", _XGB_METHODS + ["predict_proba"], _XGB_FIT),
     _row("XGBRFRegressor", _XGB, "regressor", _XGB_METHODS, _XGB_FIT),
+    _row("XGBRanker", _XGB, "model", ["fit", "predict", "apply", "get_booster", "get_params", "set_params"],
+         _XGB_RANKER_FIT),
     _row("LGBMClassifier", _LGBM, "classifier", _LGBM_METHODS + ["predict_proba"], _LGBM_FIT),
     _row("LGBMRegressor", _LGBM, "regressor", _LGBM_METHODS, _LGBM_FIT),
     _row("LGBMRanker", _LGBM, "model", ["fit", "predict", "get_params", "set_params"], _LGBM_RANKER_FIT),
     _row("CatBoostClassifier", _CATBOOST, "classifier", _CATBOOST_METHODS + ["predict_proba"], _CATBOOST_FIT),
     _row("CatBoostRegressor", _CATBOOST, "regressor", _CATBOOST_METHODS, _CATBOOST_FIT),
+    _row("CatBoost", _CATBOOST, "model", _CATBOOST_METHODS, _CATBOOST_FIT),
+    _row("CatBoostRanker", _CATBOOST, "model", _CATBOOST_METHODS, _CATBOOST_RANKER_FIT),
     _row("KerasClassifier", ["scikeras.wrappers"], "classifier",
          ["fit", "partial_fit", "predict", "predict_proba", "score"], _SCIKERAS_FIT),
     _row("KerasRegressor", ["scikeras.wrappers"], "regressor", ["fit", "partial_fit", "predict", "score"],
