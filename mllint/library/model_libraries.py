@@ -60,8 +60,9 @@ def fit_in_place(ctx: CallContext, estimator: Estimator, args: list[Value], kwar
 
 def _reconstructs(X: Value | None, y: Value | None) -> bool:
     """``fit(X, X)``, ``fit(x[:n], x[:n])``: the target is the features themselves (the same source columns;
-    each spelling of a row slice is a selection of its own, so rows are not compared).  A label computed
-    from nothing but the features' own columns is no finding ML104 could state either."""
+    each spelling of a row slice is a selection of its own, so rows are not compared).  When the label's
+    source columns are exactly the features', lineage cannot tell a target leak from a reconstruction:
+    precision first, the fit gets no label."""
     if X is y and X is not None:
         return True
     return (isinstance(X, Data) and isinstance(y, Data) and bool(lineage_of(X))
