@@ -7,7 +7,7 @@ from typing import Any
 
 from mllint.domains.provenance import Provenance
 from mllint.domains.values import Data, DataKind, Estimator, Statistic
-from mllint.knowledge.estimator_methods import CONSTRUCTORS, ESTIMATOR_METHODS, constructor_effect
+from mllint.knowledge.estimator_methods import CONSTRUCTORS, ESTIMATOR_METHODS, PROTOCOL_METHODS, constructor_effect
 from mllint.knowledge.sklearn_api import FUNCTION_KINDS, EstimatorInfo
 from mllint.library.context import CallContext
 from mllint.library.registration import Family
@@ -16,7 +16,8 @@ from mllint.plan import FitInfo, Operator
 
 
 def test_every_estimator_effect_has_a_handler():
-    effects = set(ESTIMATOR_METHODS.values()) | set(CONSTRUCTORS.values()) | {"construct"}
+    effects = {e for table in PROTOCOL_METHODS.values() for e in table.values()} | set(CONSTRUCTORS.values()) \
+        | {"construct"}
     missing = sorted(e for e in effects if handler_for(Family.ESTIMATOR, e) is None)
     assert not missing
     assert {e for f, e in registered() if f is Family.ESTIMATOR} == effects

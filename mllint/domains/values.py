@@ -305,6 +305,19 @@ class Folds(Value):
 
 
 @dataclass(frozen=True, slots=True)
+class DataMatrix(Value):
+    """A model library's own data container (``lgb.Dataset``, ``xgb.DMatrix``, ``catboost.Pool``).
+
+    It only wraps: the features and the label given to it, unchanged.  Training
+    on one fits on those, predicting on one applies the model to its features;
+    anything else done with it is unknown.
+    """
+
+    features: Value
+    label: Value | None
+
+
+@dataclass(frozen=True, slots=True)
 class Prediction(Value):
     """Output of predict / predict_proba: the rows it was computed on and the model."""
 

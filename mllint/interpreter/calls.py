@@ -22,7 +22,7 @@ from ..plan import Operator, PlanNode
 from ..domains.data_ops import const_strings, lineage_of, stats_of
 from ..domains.folding import fold_binary, fold_compare, fold_unary
 from ..knowledge.builtins_ops import BUILTIN_FUNCTIONS, DICT_METHODS, SEQUENCE_METHODS, STR_METHODS
-from ..knowledge.estimator_methods import ESTIMATOR_METHODS, ESTIMATOR_PACKAGES, constructor_effect
+from ..knowledge.estimator_methods import ESTIMATOR_PACKAGES, constructor_effect, method_effect
 from ..knowledge.sklearn_api import lookup_class, lookup_function
 from ..library import sklearn_estimators
 from ..library.registration import Family
@@ -143,7 +143,9 @@ class CallEvaluator:
         if isinstance(receiver, Accessor):
             return self.accessor_method(receiver, name, args, kwargs, node, scope)
         if isinstance(receiver, Estimator):
-            return self.run(Family.ESTIMATOR, ESTIMATOR_METHODS.get(name), name, receiver, args, kwargs, node, scope)
+            protocol = receiver.info.protocol if receiver.info is not None else "sklearn"
+            return self.run(Family.ESTIMATOR, method_effect(protocol, name), name, receiver, args, kwargs, node,
+                            scope)
         if isinstance(receiver, Seq):
             return self.run(Family.LIST, SEQUENCE_METHODS.get(name), name, receiver, args, kwargs, node, scope)
         if isinstance(receiver, DictV):

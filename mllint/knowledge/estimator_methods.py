@@ -12,12 +12,14 @@ table.  A method not listed evaluates to unknown, with no plan node.
 from __future__ import annotations
 
 from .extra_estimators import EXTRA_CLASSES
+from .native_models import NATIVE_CLASSES, NATIVE_FUNCTIONS
 
 #: Top-level packages whose dotted names are looked up in the estimator table (``sklearn_api``: classes
 #: and functions); a name under any other package is an unknown call without the table being read.
-#: The generated table's packages, and those of the reviewed rows of ``extra_estimators``.
+#: The generated table's packages, and those of the reviewed rows of ``extra_estimators`` / ``native_models``.
 ESTIMATOR_PACKAGES = frozenset({"sklearn", "imblearn"}) | frozenset(
-    module.split(".", 1)[0] for row in EXTRA_CLASSES for module in row["modules"])
+    module.split(".", 1)[0] for row in EXTRA_CLASSES + NATIVE_CLASSES + NATIVE_FUNCTIONS
+    for module in row["modules"])
 
 #: Effects of estimator methods (``model.fit(X, y)``, ``scaler.transform(X)``).
 ESTIMATOR_METHODS: dict[str, str] = {
@@ -34,6 +36,45 @@ ESTIMATOR_METHODS: dict[str, str] = {
     "inverse_transform": "inverse_transform",
     "get_support": "selected_features",
 }
+
+_KERAS_PREDICT = ("predict", "predict_proba", "predict_classes", "predict_on_batch")
+
+#: Method tables by ``EstimatorInfo.protocol``: libraries whose models are not called like scikit-learn's.
+#: ``fit_in_place`` trains the receiver and returns something else (a History); ``fit_stored`` fits on the
+#: data given to the constructor and returns a results object; ``predict_input`` / ``evaluate`` read the
+#: protocol's own argument names (:data:`PROTOCOL_INPUTS`); ``nothing`` changes no data (returns None).
+PROTOCOL_METHODS: dict[str, dict[str, str]] = {
+    "sklearn": ESTIMATOR_METHODS,
+    # keras.wrappers.scikit_learn: fit(x, y) returns the History of the model it builds
+    "keras_wrapper": {**ESTIMATOR_METHODS, "fit": "fit_in_place",
+                      **{name: "predict_input" for name in ("predict", "predict_proba")}, "score": "evaluate"},
+    "keras": {
+        **{name: "fit_in_place" for name in ("fit", "fit_generator", "train_on_batch")},
+        **{name: "predict_input" for name in _KERAS_PREDICT},
+        **{name: "evaluate" for name in ("evaluate", "evaluate_generator", "test_on_batch")},
+        **{name: "nothing" for name in ("add", "pop", "compile", "summary", "save", "save_weights",
+                                        "load_weights", "build")},
+    },
+    "statsmodels_model": {"fit": "fit_stored", "fit_regularized": "fit_stored"},
+    "statsmodels_results": {"predict": "predict_input"},
+    "booster": {"predict": "predict_input"},
+}
+
+#: Argument names of the features and of the label, by protocol (position 0 and 1 otherwise).
+PROTOCOL_INPUTS: dict[str, tuple[str, str]] = {
+    "sklearn": ("X", "y"),
+    "keras_wrapper": ("x", "y"),
+    "keras": ("x", "y"),
+    "statsmodels_results": ("exog", "endog"),
+    "booster": ("data", "label"),
+}
+
+
+def method_effect(protocol: str, method: str) -> str | None:
+    """The effect of calling ``method`` on an estimator of this protocol (None: not modelled)."""
+    table = PROTOCOL_METHODS.get(protocol)
+    return table.get(method) if table is not None else None
+
 
 #: Composite estimators, by class name -> how they hold their parts and run them.  Any other class
 #: is constructed as a plain estimator and run as what its kinds say it is.
@@ -64,7 +105,7 @@ COLUMN_WISE_TRANSFORMERS: dict[str, tuple[str, frozenset[str]] | None] = {
 }
 
 #: Kinds whose ``fit`` trains a model (TRAIN_DATA / TRAIN_LABELS -> ESTIMATOR nodes).
-PREDICTOR_KINDS = frozenset({"classifier", "regressor", "clusterer", "outlier_detector", "density"})
+PREDICTOR_KINDS = frozenset({"classifier", "regressor", "clusterer", "outlier_detector", "density", "model"})
 
 
 def composite_kind(class_name: str) -> str | None:

@@ -15,13 +15,14 @@ works from a wheel as well as from a source checkout.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from .aliases import canonical
 from .extra_estimators import EXTRA_CLASSES
+from .native_models import BOOSTERS, NATIVE_CLASSES, NATIVE_FUNCTIONS, STATSMODELS_RESULTS_PROTOCOL
 
 TABLE_FILE = "sklearn_estimators.json"
 
@@ -38,6 +39,7 @@ KINDS = frozenset(
         "search",
         "resampler",
         "meta",
+        "model",  # a predictor whose class does not say its task: keras models, statsmodels, boosters, rankers
     }
 )
 
@@ -57,6 +59,12 @@ FUNCTION_KINDS = frozenset(
         "dataset",  # load_*, fetch_*, make_*
         "inspection",  # permutation_importance, partial_dependence
         "clone",  # sklearn.clone
+        # other libraries (``native_models``)
+        "data_matrix",  # lightgbm.Dataset, xgboost.DMatrix, catboost.Pool: features and label together
+        "train_booster",  # lightgbm.train, xgboost.train: a fitted Booster
+        "booster_cv",  # lightgbm.cv, xgboost.cv
+        "add_constant",  # statsmodels.api.add_constant
+        "formula_model",  # statsmodels.formula.api.ols(formula, data) and the like
     }
 )
 
@@ -96,6 +104,9 @@ class EstimatorInfo:
         params: constructor parameter names, in order.
         estimator_params: for ``meta`` classes, the constructor parameters
             holding sub-estimators (``steps``, ``transformers``, ``estimator``).
+        protocol: which method table applies (``estimator_methods.PROTOCOL_METHODS``):
+            ``sklearn`` for every generated row; keras models, statsmodels and
+            boosters call their methods otherwise (``native_models``).
     """
 
     name: str
@@ -111,6 +122,7 @@ class EstimatorInfo:
     split_params: tuple[str, ...]
     params: tuple[str, ...]
     estimator_params: tuple[str, ...]
+    protocol: str = "sklearn"
 
     @property
     def qualified_name(self) -> str:
@@ -182,6 +194,7 @@ def _estimator(entry: dict[str, Any]) -> EstimatorInfo:
         split_params=tuple(entry["split_params"]),
         params=tuple(entry["params"]),
         estimator_params=tuple(entry["estimator_params"]),
+        protocol=entry.get("protocol", "sklearn"),
     )
 
 
@@ -211,8 +224,8 @@ def _table() -> _Table:
     header = data["header"]
     return _Table(
         versions=TableVersions(sklearn=header["sklearn"], imblearn=header.get("imblearn")),
-        classes=_index([_estimator(e) for e in data["classes"] + EXTRA_CLASSES]),
-        functions=_index([_function(e) for e in data["functions"]]),
+        classes=_index([_estimator(e) for e in data["classes"] + EXTRA_CLASSES + NATIVE_CLASSES]),
+        functions=_index([_function(e) for e in data["functions"] + NATIVE_FUNCTIONS]),
     )
 
 
@@ -230,6 +243,18 @@ def lookup_class(qualified_name: str) -> EstimatorInfo | None:
 def lookup_function(qualified_name: str) -> FunctionInfo | None:
     """The module-level function at a dotted import path (``sklearn.model_selection.train_test_split``)."""
     return _table().functions.get(canonical(qualified_name))
+
+
+@cache
+def booster_info(library: str) -> EstimatorInfo | None:
+    """The Booster a ``lightgbm.train`` / ``xgboost.train`` call returns (not constructible: no class entry)."""
+    entry = BOOSTERS.get(library)
+    return _estimator(entry) if entry is not None else None
+
+
+def results_info(model: EstimatorInfo) -> EstimatorInfo:
+    """What a statsmodels model's ``fit()`` returns: the same class, applied through its results' methods."""
+    return replace(model, protocol=STATSMODELS_RESULTS_PROTOCOL)
 
 
 def table_versions() -> TableVersions:

@@ -16,6 +16,7 @@ from ..knowledge.sklearn_api import EstimatorInfo
 from ..plan import Operator, SplitInfo, SplitSide
 from . import sklearn_composites as composites
 from .context import CallContext
+from .model_libraries import unwrap
 from .registration import Family, HandlerTable
 from .sklearn_steps import learns, predict as predict_node, resample
 from .sklearn_steps import score as score_node
@@ -61,11 +62,13 @@ def construct_column_transformer(ctx: CallContext, info: EstimatorInfo, args: li
 
 # -- methods ------------------------------------------------------------------------------------------------------
 def _X(args: list[Value], kwargs: dict[str, Value]) -> Value | None:
-    return arg(args, kwargs, 0, "X")
+    """The features; a data container (``catboost.Pool``) stands for the features it wraps."""
+    return unwrap(arg(args, kwargs, 0, "X"), None)[0]
 
 
 def _y(args: list[Value], kwargs: dict[str, Value]) -> Value | None:
-    return arg(args, kwargs, 1, "y")
+    """The label, or the label a data container passed as X wraps (``model.fit(Pool(X, y))``)."""
+    return unwrap(arg(args, kwargs, 0, "X"), arg(args, kwargs, 1, "y"))[1]
 
 
 @_register(Family.ESTIMATOR, "fit")
