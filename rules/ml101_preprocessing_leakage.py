@@ -96,7 +96,8 @@ print(cross_val_score(make_pipeline(StandardScaler(), Ridge()), df.drop(columns=
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
-        for evaluation in facts.evaluations:
+        # scores and metrics first: a finding names the scoring of a model before a bare prediction
+        for evaluation in sorted(facts.evaluations, key=lambda e: e.kind is EvaluationKind.PREDICT):
             if evaluation.kind is EvaluationKind.CROSS_VALIDATION:
                 fit, targets, how = None, list(evaluation.rows.origins) if evaluation.rows else [], "cross-validation"
             else:

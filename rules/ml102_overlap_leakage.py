@@ -73,7 +73,7 @@ print(model.score(X_train, y_train), model.score(X_test, y_test))
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         facts = ctx.facts
-        for evaluation in facts.evaluations:
+        for evaluation in sorted(facts.evaluations, key=lambda e: e.kind is EvaluationKind.PREDICT):
             if evaluation.kind is EvaluationKind.CROSS_VALIDATION or evaluation.rows is None:
                 continue
             fit = facts.fit_before(evaluation)
