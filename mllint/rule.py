@@ -49,9 +49,15 @@ class Rule:
         if span is None:
             return None
         extra = []
+        primary = (span.start_line, span.start_col)
+        seen: set[tuple[int, int, str]] = set()   # each note once, and none at the primary place itself
         for site, text in related:
             where = ctx.facts.statement_span(site) if isinstance(site, Site) else None
-            if where is not None:
+            if where is None:
+                continue
+            key = (where.start_line, where.start_col, text)
+            if key not in seen and (key[0], key[1]) != primary:
+                seen.add(key)
                 extra.append(Related(where, text))
         return Finding(self.code, message, span, self.severity, tuple(extra), tuple(columns))
 

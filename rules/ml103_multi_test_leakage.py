@@ -91,6 +91,7 @@ print(best.score(X_test, y_test))
         facts = ctx.facts
         evaluations = [e for e in facts.evaluations if e.kind in (EvaluationKind.SCORE, EvaluationKind.METRIC)]
         yield from self._compared_candidates(ctx, evaluations)
+        found: dict[tuple, list] = {}   # one finding per candidate loop and test rows; other scorings related
         for evaluation in evaluations:
             if not evaluation.in_loop:
                 continue
@@ -103,11 +104,17 @@ print(best.score(X_test, y_test))
                 continue
             if self._untouched_hold_out(facts, evaluations, held):
                 continue
+            key = (id(fit.site.node) if fit.site is not None else fit.node.id,
+                   tuple(sorted((o.source, o.path) for o in held)))
+            if key in found:
+                found[key][1].append((evaluation.site, "also scored on the same test rows"))
+                continue
             message = (f"the test rows {facts.name_of(evaluation.inputs)} score "
                        f"a different candidate on every pass of this loop: choosing among them tunes the model "
-                       f"to the test set; use a validation split or cross-validation")
-            yield self.finding(ctx, facts.statement_span(evaluation.site), message,
-                               [(fit.site, "candidate fit in the loop")])
+                       f"to the test set; keep a validation split for the choice, or use cross-validation")
+            found[key] = [(evaluation.site, message), [(fit.site, "candidate fit in the loop")]]
+        for (site, message), related in found.values():
+            yield self.finding(ctx, facts.statement_span(site), message, related)
 
     def _compared_candidates(self, ctx: RuleContext, evaluations) -> Iterator[Finding]:
         """Outside loops: several models scored on the same test rows and their scores compared."""

@@ -61,7 +61,10 @@ print(reg.score(scaler.transform(X_test), y_test))
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        """One finding per set of test features that missed the transformers (the first model
+        applied to them; the other uses are related places)."""
         facts = ctx.facts
+        found: dict[tuple, list] = {}
         for evaluation in facts.evaluations:
             if evaluation.kind not in (EvaluationKind.SCORE, EvaluationKind.PREDICT) or evaluation.estimator is None:   # metrics: their predict
                 continue
@@ -70,13 +73,20 @@ print(reg.score(scaler.transform(X_test), y_test))
                 continue
             trained = {id(s.estimator): s for s in fit.feature_stats if s.estimator is not None}
             applied = {id(s.estimator) for s in evaluation.feature_stats if s.estimator is not None}
-            missing = [s for key, s in trained.items() if key not in applied]
+            refit = {s.estimator.class_name for s in evaluation.feature_stats if s.estimator is not None}
+            # a transformer of the same class re-fit on these rows: that is ML302's finding, not a missed step
+            missing = [s for key, s in trained.items() if key not in applied and s.estimator.class_name not in refit]
             if not missing:
+                continue
+            key = (tuple(sorted(id(s.estimator) for s in missing)), tuple(n.id for n in evaluation.inputs))
+            if key in found:
+                found[key][1].append((evaluation.site, "also applied here"))
                 continue
             names = ", ".join(facts.estimator_name(s.estimator) for s in missing)
             what = "scored" if evaluation.kind is not EvaluationKind.PREDICT else "applied"
             message = (f"{facts.estimator_name(evaluation.estimator)} was trained on features transformed by "
                        f"{names}, but is {what} here on features that did not go through the fitted "
                        f"transformer: apply it with .transform() or use a Pipeline")
-            yield self.finding(ctx, facts.statement_span(evaluation.site), message,
-                               [(fit.site, "trained on transformed features here")])
+            found[key] = [(evaluation.site, message), [(fit.site, "trained on transformed features here")]]
+        for (site, message), related in found.values():
+            yield self.finding(ctx, facts.statement_span(site), message, related)

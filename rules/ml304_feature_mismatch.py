@@ -54,7 +54,9 @@ future["units"] = gbr.predict(future[FEATURES])
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        """One finding per wrong feature list (the first model that gets it; the others are related)."""
         facts = ctx.facts
+        found: dict[tuple, list] = {}
         for evaluation in facts.evaluations:
             if evaluation.kind not in (EvaluationKind.SCORE, EvaluationKind.PREDICT) or evaluation.features is None:
                 continue
@@ -63,6 +65,10 @@ future["units"] = gbr.predict(future[FEATURES])
                 continue
             trained, applied = list(fit.features.names), list(evaluation.features.names)
             if trained == applied:
+                continue
+            key = (tuple(trained), tuple(applied), tuple(n.id for n in evaluation.inputs))
+            if key in found:
+                found[key][1].append((evaluation.site, "also applied here"))
                 continue
             if set(trained) == set(applied):
                 problem = f"in a different order ({', '.join(applied)} instead of {', '.join(trained)})"
@@ -73,5 +79,6 @@ future["units"] = gbr.predict(future[FEATURES])
                 problem = "with different columns (" + "; ".join(parts) + ")"
             message = (f"{facts.estimator_name(fit.estimator)} was fit on columns {', '.join(trained)} but gets "
                        f"them here {problem}: select the same feature list")
-            yield self.finding(ctx, facts.statement_span(evaluation.site), message,
-                               [(fit.site, "fit here")])
+            found[key] = [(evaluation.site, message), [(fit.site, "fit here")]]
+        for (site, message), related in found.values():
+            yield self.finding(ctx, facts.statement_span(site), message, related)

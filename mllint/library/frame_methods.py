@@ -160,8 +160,9 @@ def _row_function_reads(ctx: CallContext, data: Data, func: Value | None) -> fro
     """Columns ``df.apply(f, axis=1)`` computes from: what ``f`` reads of its row (``row["text"]``).
 
     The function is run with the frame standing for its row, only to see which columns it reads;
-    what it computes over that stand-in (``row.mean()`` is per row) is not kept.  A function we
-    cannot run reads the whole row."""
+    what it computes over that stand-in (``row.mean()`` is per row) is not kept.  When that does not
+    tell (a function we cannot run, ``row.loc["a"]``), which columns it reads is unknown: no definite
+    lineage, rather than "every column of the row" (which would include a label next to it)."""
     if isinstance(func, (Lambda, UserFunction)):
         start = ctx.next_node_id
         result = ctx.call(func, [data], {})
@@ -175,7 +176,7 @@ def _row_function_reads(ctx: CallContext, data: Data, func: Value | None) -> fro
                   for name in node.view.columns]
         if picked and all(data.schema.open or data.schema.get(name) is not None for name in picked):
             return data.schema.lineage_of(picked)
-    return lineage_of(data)
+    return frozenset()
 
 
 @_method(SERIES, "series_modify")
