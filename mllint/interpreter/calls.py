@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dataclasses import replace
+from pathlib import PurePath
 
 import libcst as cst
 
@@ -20,8 +21,9 @@ from ..domains.bounds import MAX_ITEMS
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
 from ..plan import Operator, PlanNode
 from ..domains.data_ops import const_strings, lineage_of, stats_of
-from ..domains.folding import fold_binary, fold_compare, fold_unary
-from ..knowledge.builtins_ops import BUILTIN_FUNCTIONS, DICT_METHODS, SEQUENCE_METHODS, STR_METHODS
+from ..domains.folding import fold_binary, fold_compare, fold_path_attribute, fold_unary
+from ..knowledge.builtins_ops import (BUILTIN_FUNCTIONS, DICT_METHODS, PATH_FUNCTIONS, PATH_METHODS, SEQUENCE_METHODS,
+                                      STR_METHODS)
 from ..knowledge.estimator_methods import ESTIMATOR_METHODS, ESTIMATOR_PACKAGES, constructor_effect
 from ..knowledge.sklearn_api import lookup_class, lookup_function
 from ..library import sklearn_estimators
@@ -71,6 +73,8 @@ class CallEvaluator:
             return GroupBy(value.data, value.keys, (attr,))
         if isinstance(value, Statistic) and attr in ("values", "iloc", "loc"):
             return value
+        if isinstance(value, Const) and isinstance(value.value, PurePath):
+            return fold_path_attribute(value.value, attr)
         return TOP
 
     def setattr(self, base: Value, attr: str, value: Value) -> Value | None:
@@ -109,6 +113,9 @@ class CallEvaluator:
             return self.call_numpy(qualname[6:], args, kwargs, node, scope)
         if root in ESTIMATOR_PACKAGES:
             return self.call_estimator_api(qualname, args, kwargs, node, scope)
+        if qualname in PATH_FUNCTIONS:
+            return self.run(Family.PATH, PATH_FUNCTIONS[qualname], qualname, None, args, kwargs, node, scope,
+                            f"call of {qualname}")
         return self.unknown(f"call of {qualname}", args + list(kwargs.values()), node)
 
     def call_method(self, receiver: Value, name: str, args: list[Value], kwargs: dict[str, Value],
@@ -129,6 +136,8 @@ class CallEvaluator:
             return self.run(Family.DICT, DICT_METHODS.get(name), name, receiver, args, kwargs, node, scope)
         if isinstance(receiver, Const) and isinstance(receiver.value, str):
             return self.run(Family.STR, STR_METHODS.get(name), name, receiver.value, args, kwargs, node, scope)
+        if isinstance(receiver, Const) and isinstance(receiver.value, PurePath):
+            return self.run(Family.PATH, PATH_METHODS.get(name), name, receiver.value, args, kwargs, node, scope)
         if isinstance(receiver, Statistic):
             return receiver
         return self.unknown(f".{name}() on an unknown object", args + list(kwargs.values()), node)

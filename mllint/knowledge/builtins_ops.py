@@ -38,3 +38,14 @@ STR_METHODS: dict[str, str] = {
     **{name: "fold_no_args" for name in ("lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize")},
     **{name: "fold_with_args" for name in ("startswith", "endswith", "replace", "split", "format", "join")},
 }
+
+#: Standard-library functions that build file paths; folded when every part is a constant, so
+#: that ``pd.read_csv(os.path.join(DATA, "train.csv"))`` names its file like a literal path does.
+PATH_FUNCTIONS: dict[str, str] = {
+    **{name: "join_text" for name in ("os.path.join", "posixpath.join")},
+    **{f"pathlib.{name}": "path" for name in ("Path", "PurePath", "PosixPath", "PurePosixPath")},
+}
+
+#: Methods of a folded path (``Path(DATA).joinpath("train.csv")``); its attributes ``name``,
+#: ``stem``, ``suffix`` and ``parent`` are folded too (``domains.folding.PATH_ATTRIBUTES``).
+PATH_METHODS: dict[str, str] = {name: "path_method" for name in ("joinpath", "with_suffix", "with_name", "as_posix")}

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import (builtins, combine, frame_methods, groupby, literals, numpy_functions, pandas_io, sklearn_estimators,
-               sklearn_functions)
+from . import (builtins, combine, frame_methods, groupby, literals, numpy_functions, pandas_io, paths,
+               sklearn_estimators, sklearn_functions)
 from .registration import Family, Handler, HandlerTable
 
 #: The library modules, one per receiver family.
-MODULES = (builtins, literals, pandas_io, frame_methods, combine, groupby, numpy_functions, sklearn_estimators,
+MODULES = (builtins, literals, paths, pandas_io, frame_methods, combine, groupby, numpy_functions, sklearn_estimators,
            sklearn_functions)
 
 
