@@ -22,7 +22,7 @@ from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
 from ..plan import Operator, PlanNode
 from ..domains.data_ops import const_strings, lineage_of, stats_of
 from ..domains.folding import fold_binary, fold_compare, fold_path_attribute, fold_unary
-from ..knowledge.builtins_ops import (BUILTIN_FUNCTIONS, DICT_METHODS, PATH_FUNCTIONS, PATH_METHODS, SEQUENCE_METHODS,
+from ..knowledge.builtins_ops import (BUILTIN_FUNCTIONS, DICT_METHODS, FILE_FUNCTIONS, PATH_METHODS, SEQUENCE_METHODS,
                                       STR_METHODS)
 from ..knowledge.estimator_methods import ESTIMATOR_METHODS, ESTIMATOR_PACKAGES, constructor_effect
 from ..knowledge.sklearn_api import lookup_class, lookup_function
@@ -111,11 +111,11 @@ class CallEvaluator:
             return self.call_pandas(qualname.rsplit(".", 1)[-1], args, kwargs, node, scope)
         if root == "numpy":
             return self.call_numpy(qualname[6:], args, kwargs, node, scope)
+        if qualname in FILE_FUNCTIONS:
+            return self.run(Family.FILE, FILE_FUNCTIONS[qualname], qualname, None, args, kwargs, node, scope,
+                            f"call of {qualname}")
         if root in ESTIMATOR_PACKAGES:
             return self.call_estimator_api(qualname, args, kwargs, node, scope)
-        if qualname in PATH_FUNCTIONS:
-            return self.run(Family.PATH, PATH_FUNCTIONS[qualname], qualname, None, args, kwargs, node, scope,
-                            f"call of {qualname}")
         return self.unknown(f"call of {qualname}", args + list(kwargs.values()), node)
 
     def call_method(self, receiver: Value, name: str, args: list[Value], kwargs: dict[str, Value],
@@ -137,7 +137,7 @@ class CallEvaluator:
         if isinstance(receiver, Const) and isinstance(receiver.value, str):
             return self.run(Family.STR, STR_METHODS.get(name), name, receiver.value, args, kwargs, node, scope)
         if isinstance(receiver, Const) and isinstance(receiver.value, PurePath):
-            return self.run(Family.PATH, PATH_METHODS.get(name), name, receiver.value, args, kwargs, node, scope)
+            return self.run(Family.FILE, PATH_METHODS.get(name), name, receiver.value, args, kwargs, node, scope)
         if isinstance(receiver, Statistic):
             return receiver
         return self.unknown(f".{name}() on an unknown object", args + list(kwargs.values()), node)
@@ -153,7 +153,7 @@ class CallEvaluator:
         """A class of the estimator table is constructed; a function is handled by its kind."""
         info = lookup_class(qualname)
         if info is not None:
-            handler, receiver = lookup(Family.ESTIMATOR, constructor_effect(info.name)), info
+            handler, receiver = lookup(Family.ESTIMATOR, constructor_effect(info.name, qualname)), info
         else:
             function = lookup_function(qualname)
             handler, receiver = lookup(Family.SKLEARN, function.kind if function is not None else None), function
@@ -315,7 +315,8 @@ class CallEvaluator:
     def element(self, value: Value) -> Value:
         """A representative element of an iterable of unknown length (the loop runs once on it)."""
         if isinstance(value, Folds):
-            return Seq((FoldIndex(value.split_id, "train"), FoldIndex(value.split_id, "test")), SeqKind.TUPLE)
+            fold = Seq((FoldIndex(value.split_id, "train"), FoldIndex(value.split_id, "test")), SeqKind.TUPLE)
+            return Seq((TOP, fold), SeqKind.TUPLE) if value.enumerated else fold
         if isinstance(value, Seq) and value.items and value.kind is not SeqKind.SLICE:
             result = value.items[0]
             for item in value.items[1:]:

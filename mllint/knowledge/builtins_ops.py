@@ -39,11 +39,14 @@ STR_METHODS: dict[str, str] = {
     **{name: "fold_with_args" for name in ("startswith", "endswith", "replace", "split", "format", "join")},
 }
 
-#: Standard-library functions that build file paths; folded when every part is a constant, so
-#: that ``pd.read_csv(os.path.join(DATA, "train.csv"))`` names its file like a literal path does.
-PATH_FUNCTIONS: dict[str, str] = {
+#: Functions of the standard library (and joblib) on files, by dotted name.  Paths built from
+#: constants are folded, so that ``pd.read_csv(os.path.join(DATA, "train.csv"))`` names its file like
+#: a literal path does; loaders of pickled objects make data of unknown schema from one source.
+FILE_FUNCTIONS: dict[str, str] = {
     **{name: "join_text" for name in ("os.path.join", "posixpath.join")},
     **{f"pathlib.{name}": "path" for name in ("Path", "PurePath", "PosixPath", "PurePosixPath")},
+    **{name: "load" for name in ("pickle.load", "pickle.loads", "joblib.load", "sklearn.externals.joblib.load",
+                                 "dill.load", "cloudpickle.load", "_pickle.load", "cPickle.load")},
 }
 
 #: Methods of a folded path (``Path(DATA).joinpath("train.csv")``); its attributes ``name``,
