@@ -129,3 +129,9 @@ def test_unreadable_literal_has_no_map() -> None:
     code = "f('abc')"
     literal = ast.parse(code).body[0].value.args[0]
     assert _mapper(literal, PositionIndex([code]), "abd", 0, ()) is None
+
+
+def test_timeit_names_stay_inside_the_cell(tmp_path: Path) -> None:
+    code = HEAD + f"get_ipython().run_cell_magic('timeit', '-n 1', \"{LEAK}\")\nprint(X_train)\n"
+    analysis = run(tmp_path, code)
+    assert nodes_of(analysis.plan, Operator.TRAIN_TEST_SPLIT) and "X_train" not in analysis.env

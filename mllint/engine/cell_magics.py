@@ -45,6 +45,10 @@ MAX_CELLS = 2_000
 _MENTION = re.compile(r"\brun_(?:cell|line)_magic\b")
 
 
+#: Magics that run their code inside a function IPython generates: assignments stay local.
+_OWN_NAMESPACE = frozenset({"timeit"})
+
+
 @dataclass(frozen=True, slots=True)
 class HiddenCell:
     """The code of one hidden cell, ready for the interpreter (aligned CST and ``ast`` trees)."""
@@ -52,6 +56,11 @@ class HiddenCell:
     magic: str
     module: cst.Module
     tree: ast.Module
+
+    @property
+    def own_namespace(self) -> bool:
+        """``%%timeit`` runs the cell in a function: its names do not outlive it (objects it changes do)."""
+        return self.magic in _OWN_NAMESPACE
 
 
 @dataclass(slots=True)

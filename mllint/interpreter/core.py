@@ -176,7 +176,8 @@ class Interpreter:
         elif isinstance(stmt, cst.Expr):
             hidden = self.hidden_cells.get(ast_stmt) if self.hidden_cells is not None else None
             if hidden is not None and scope.lookup("get_ipython") is None:
-                self.exec_block(hidden.module.body, hidden.tree.body, scope)   # the cell runs in place
+                self.exec_block(hidden.module.body, hidden.tree.body,      # the cell runs in place
+                                Scope(scope) if hidden.own_namespace else scope)
             else:
                 self.eval(stmt.value, scope)
         elif isinstance(stmt, cst.AnnAssign):
