@@ -135,3 +135,21 @@ def test_timeit_names_stay_inside_the_cell(tmp_path: Path) -> None:
     code = HEAD + f"get_ipython().run_cell_magic('timeit', '-n 1', \"{LEAK}\")\nprint(X_train)\n"
     analysis = run(tmp_path, code)
     assert nodes_of(analysis.plan, Operator.TRAIN_TEST_SPLIT) and "X_train" not in analysis.env
+
+
+def _cells(count: int) -> str:
+    return "".join(f"get_ipython().run_cell_magic('time', '', 'x{i} = {i}')\n" for i in range(count))
+
+
+def test_cell_count_and_budget_are_bounded(monkeypatch) -> None:
+    from mllint.engine import cell_magics
+    from mllint.interpreter.budget import Budget
+
+    code = _cells(5)
+    tree = ast.parse(code)
+    monkeypatch.setattr(cell_magics, "MAX_CELLS", 2)
+    found = cell_magics.find_hidden_cells(code, tree, PositionIndex(code.split("\n")), Budget())
+    assert len(found.cells) == 2 and "more than 2 hidden notebook cells" in found.notes[0]
+    budget = Budget(max_work=10)
+    found = cell_magics.find_hidden_cells(code, tree, PositionIndex(code.split("\n")), budget)
+    assert not found.cells and "budget" in found.notes[0] and budget.work == 0
