@@ -207,14 +207,13 @@ class PlanFacts:
             return self.site_span(site)
         stmt = site.ast_stmt
         positions = self.analysis_positions
-        col = positions.byte_to_char(stmt.lineno, stmt.col_offset) if positions is not None else stmt.col_offset
+        if positions is not None:
+            return positions.statement_span(stmt)
         end_line = getattr(stmt, "end_lineno", None) or stmt.lineno
         end_col = getattr(stmt, "end_col_offset", None) or 0
-        if positions is not None:
-            end_col = positions.byte_to_char(end_line, end_col)
-        if hasattr(stmt, "body") and isinstance(getattr(stmt, "body"), list):   # compound: just the header line
-            end_line, end_col = stmt.lineno, len(self._line(stmt.lineno))
-        return Span(stmt.lineno, col, end_line, end_col)
+        if isinstance(getattr(stmt, "body", None), list):   # compound: just the header line
+            end_line, end_col = stmt.lineno, 0
+        return Span(stmt.lineno, stmt.col_offset, end_line, end_col)
 
     def site_span(self, site: Site | None) -> Span | None:
         positions = self.analysis_positions
@@ -225,10 +224,6 @@ class PlanFacts:
     @property
     def analysis_positions(self):
         return self.analysis.positions
-
-    def _line(self, line: int) -> str:
-        lines = self.analysis.positions.lines if self.analysis.positions is not None else []
-        return lines[line - 1] if 0 < line <= len(lines) else ""
 
     def node_span(self, node: PlanNode) -> Span | None:
         return self.statement_span(node.site)

@@ -249,9 +249,9 @@ def test_the_second_pass_shares_the_budget(tmp_path, monkeypatch):
     passes: list[int] = []
     real = analysis_module._interpret
 
-    def counting(module, ast_module, positions, path, config, budget, known):
+    def counting(module, ast_module, positions, path, config, budget, *rest):
         passes.append(budget.work)
-        return real(module, ast_module, positions, path, config, budget, known)
+        return real(module, ast_module, positions, path, config, budget, *rest)
 
     monkeypatch.setattr(analysis_module, "_interpret", counting)
     code = ("import pandas as pd\nfrom sklearn.linear_model import LinearRegression\ndf = pd.read_csv('d.csv')\n"

@@ -607,9 +607,15 @@ y = adults[TARGET]
     assert data(a, "y").kind is DataKind.SERIES and data(a, "y").name == "label"
 
 
-def test_fstring_path_is_unknown_not_guessed(tmp_path):
+def test_fstring_path_is_folded_from_constants_and_unknown_otherwise(tmp_path):
     a = run(tmp_path, HEAD + """
 name = "x"
+df = pd.read_csv(f"{name}.csv")
+""")
+    src = one(a.plan, O.DATA_SOURCE)
+    assert src.description == "x.csv" and src.info.path == "x.csv"
+    a = run(tmp_path, HEAD + """
+name = input()
 df = pd.read_csv(f"{name}.csv")
 """)
     src = one(a.plan, O.DATA_SOURCE)

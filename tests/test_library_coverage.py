@@ -31,6 +31,7 @@ NAMED: dict[Family, set[str]] = {
     Family.LIST: _effects(builtins_ops.SEQUENCE_METHODS),
     Family.DICT: _effects(builtins_ops.DICT_METHODS),
     Family.STR: _effects(builtins_ops.STR_METHODS),
+    Family.FILE: _effects(builtins_ops.FILE_FUNCTIONS) | _effects(builtins_ops.PATH_METHODS),
     Family.ESTIMATOR: _effects(estimator_methods.PROTOCOL_METHODS) | set(estimator_methods.CONSTRUCTORS.values())
     | {"construct"},
     Family.SKLEARN: set(FUNCTION_KINDS),

@@ -10,8 +10,10 @@ interpreter computes a Python value from constants goes through this module.
 from __future__ import annotations
 
 import operator
+import posixpath
 import re
 import string
+from pathlib import PurePath, PurePosixPath
 from typing import Any, Callable
 
 from .bounds import MAX_CHARS, MAX_INT_BITS, MAX_ITEMS
@@ -61,6 +63,9 @@ def _binary_fits(op: str, a: Any, b: Any) -> bool:
         return isinstance(b, int) and b <= MAX_INT_BITS and _bits(a) + b <= MAX_INT_BITS
     if op == "Modulo" and isinstance(a, (str, bytes)):
         return _percent_fits(a, b)
+    if op == "Divide" and (isinstance(a, PurePath) or isinstance(b, PurePath)):
+        return isinstance(a, (str, PurePath)) and isinstance(b, (str, PurePath)) and \
+            len(str(a)) + len(str(b)) < MAX_CHARS
     return True   # + - & | ^ >> // / % on numbers: at most one bit more than the operands
 
 
@@ -99,6 +104,8 @@ def _checked(function: Callable[..., Any], *operands: Any) -> Value:
 def const_or_top(result: Any) -> Value:
     """``Const(result)`` when the result is within bounds (a final check after computing)."""
     if isinstance(result, (str, bytes)) and len(result) > MAX_CHARS:
+        return TOP
+    if isinstance(result, PurePath) and len(str(result)) > MAX_CHARS:
         return TOP
     if isinstance(result, int) and _bits(result) > MAX_INT_BITS:
         return TOP
@@ -198,5 +205,55 @@ def fold_str_method(text: str, name: str, args: list[Any]) -> Any:
     return result
 
 
+# -- file paths -----------------------------------------------------------------------
+# Paths are folded as ``PurePosixPath`` (notebooks run on Linux kernels; nothing touches the file
+# system: no ``resolve``, ``absolute`` or ``expanduser``, whose results depend on the machine).
+PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix", "parent"})
+
+
+def as_path_text(value: Any) -> str | None:
+    """The text of a folded ``str`` or path constant (what ``open`` / ``read_csv`` receive)."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, PurePath) else None
+
+
+def _path_parts(parts: list[Any]) -> list[str] | None:
+    texts = [as_path_text(part) for part in parts]
+    if any(text is None for text in texts) or sum(len(t) + 1 for t in texts) > MAX_CHARS:   # type: ignore[arg-type]
+        return None
+    return texts   # type: ignore[return-value]
+
+
+def fold_path(parts: list[Any]) -> Value:
+    """``pathlib.Path(*parts)`` of constants."""
+    texts = _path_parts(parts)
+    return TOP if texts is None else _checked(PurePosixPath, *texts)
+
+
+def fold_path_join(parts: list[Any]) -> Value:
+    """``os.path.join(*parts)`` of constants: a ``str``."""
+    texts = _path_parts(parts)
+    return TOP if texts is None or not texts else _checked(posixpath.join, *texts)
+
+
+def fold_path_method(path: PurePath, name: str, args: list[Any]) -> Value:
+    """``path.joinpath(...)``, ``with_suffix``, ``with_name``, ``as_posix`` of a folded path."""
+    if name == "joinpath":
+        texts = _path_parts([path, *args])
+        return TOP if texts is None else _checked(PurePosixPath, *texts)
+    if name in ("with_suffix", "with_name") and len(args) == 1 and isinstance(args[0], str) \
+            and len(args[0]) + len(str(path)) <= MAX_CHARS:
+        return _checked(getattr(path, name), args[0])
+    if name == "as_posix" and not args:
+        return _checked(path.as_posix)
+    return TOP
+
+
+def fold_path_attribute(path: PurePath, name: str) -> Value:
+    return _checked(getattr, path, name) if name in PATH_ATTRIBUTES else TOP
+
+
 __all__ = ["BINARY", "COMPARE", "UNARY", "fold_binary", "fold_unary", "fold_compare", "fold_call",
-           "fold_str_method", "const_or_top"]
+           "fold_str_method", "const_or_top", "as_path_text", "fold_path", "fold_path_join", "fold_path_method",
+           "fold_path_attribute", "PATH_ATTRIBUTES"]

@@ -299,9 +299,12 @@ class FoldIndex(Value):
 
 @dataclass(frozen=True, slots=True)
 class Folds(Value):
-    """What ``splitter.split(X)`` returns: an unknown number of (train, test) index pairs."""
+    """What ``splitter.split(X)`` returns: an unknown number of (train, test) index pairs.
+
+    ``enumerated``: ``enumerate(kf.split(X))``, whose elements are ``(i, (train, test))``."""
 
     split_id: int
+    enumerated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

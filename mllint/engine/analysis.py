@@ -17,6 +17,7 @@ import libcst as cst
 
 from .config import DEFAULT_CONFIG
 
+from .cell_magics import find_hidden_cells
 from .config import Config
 from .data_headers import DataReads
 from ..domains.values import UserFunction, Value
@@ -114,9 +115,11 @@ def _analyze(source: str | bytes | SourceText, path: str | None, config: Config 
     code, module, ast_module = parsed.code, parsed.module, parsed.tree
     lines = code.split("\n")
     positions = PositionIndex(lines, module.default_indent)
+    hidden = find_hidden_cells(code, ast_module, positions, budget)   # %%time cells of converted notebooks
     known = {key: set(columns) for key, columns in (known_columns or {}).items()}
     before = budget.work
-    plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget, known)
+    plan, interpreter, env = _interpret(module, ast_module, positions, path or text.path, config, budget, known,
+                                        hidden)
     first_pass = budget.work - before
     new = {key: columns - known.get(key, set()) for key, columns in interpreter.discovered.items()}
     if any(new.values()) and _has_models(plan) and not interpreter.notes and budget.remaining > first_pass \
@@ -127,18 +130,20 @@ def _analyze(source: str | bytes | SourceText, path: str | None, config: Config 
         # first, and if it is cut all the same, the complete first pass is the result.
         for key, columns in interpreter.discovered.items():
             known.setdefault(key, set()).update(columns)
-        second = _interpret(module, ast_module, positions, path or text.path, config, budget, known)
+        second = _interpret(module, ast_module, positions, path or text.path, config, budget, known, hidden)
         if not second[1].notes:
             plan, interpreter, env = second
     for key, columns in interpreter.discovered.items():
         known.setdefault(key, set()).update(columns)
-    return Analysis(plan, text, env, [*parsed.notes, *interpreter.notes], None, module, dict(interpreter.data_files),
+    return Analysis(plan, text, env, [*parsed.notes, *hidden.notes, *interpreter.notes], None, module,
+                    dict(interpreter.data_files),
                     known, positions, budget.work)
 
 
-def _interpret(module, ast_module, positions, path, config, budget, known_columns):
+def _interpret(module, ast_module, positions, path, config, budget, known_columns, hidden):
     plan = Plan()
-    interpreter = Interpreter(plan, positions, path=path, config=config, budget=budget, known_columns=known_columns)
+    interpreter = Interpreter(plan, positions, path=path, config=config, budget=budget, known_columns=known_columns,
+                              hidden_cells=hidden)
     env: dict[str, Value] = {}
     try:
         scope = interpreter.run_module(module, ast_module)

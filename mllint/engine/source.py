@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "PYTHON_BODY_CELL_MAGICS",
     "CellMap",
     "SourceError",
     "SourceText",
+    "cell_to_python",
     "decode_python_bytes",
     "load_source",
     "notebook_to_source",
@@ -191,6 +193,7 @@ def decode_python_bytes(data: bytes) -> str:
 #: body is kept.  Any other cell magic (bash, writefile, html, sql, R, python3
 #: in a subprocess, ...) may hold anything, so the whole cell is blanked.
 _PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
+PYTHON_BODY_CELL_MAGICS = _PYTHON_BODY_CELL_MAGICS
 #: Characters that start an IPython escape at the start of a statement: magics,
 #: shell, help and the autocall forms ``,f a`` ``;f a`` ``/f a``.  None of them
 #: can start a Python statement, so blanking such a line never hides code.
@@ -372,6 +375,18 @@ def _blank_ipython_syntax(lines: list[str]) -> list[str]:
             _blank(out, logical_start, index)
         index += 1
     return out
+
+
+def cell_to_python(cell: str) -> tuple[list[str], int, tuple[int, ...]]:
+    """One cell's text as Python lines, the way :func:`notebook_to_source` prepares a code cell.
+
+    Used for cells that reach us inside a string (``get_ipython().run_cell_magic('time', '',
+    "...")`` in converted notebooks).  Returns the lines (as many as the cell has), the indent
+    IPython's dedent removed and the non-blank lines it left alone (see :class:`CellMap`); a
+    body that is not Python (a nested ``%%bash``) comes back as empty lines.
+    """
+    lines, indent, undented = _dedent_cell(_normalise_newlines(cell).split("\n"))
+    return _blank_ipython_syntax(lines), indent, undented
 
 
 # --------------------------------------------------------------------------- notebooks

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dataclasses import replace
+from pathlib import PurePath
 
 import libcst as cst
 
@@ -20,8 +21,9 @@ from ..domains.bounds import MAX_ITEMS
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
 from ..plan import Operator, PlanNode
 from ..domains.data_ops import const_strings, lineage_of, stats_of
-from ..domains.folding import fold_binary, fold_compare, fold_unary
-from ..knowledge.builtins_ops import BUILTIN_FUNCTIONS, DICT_METHODS, SEQUENCE_METHODS, STR_METHODS
+from ..domains.folding import fold_binary, fold_compare, fold_path_attribute, fold_unary
+from ..knowledge.builtins_ops import (BUILTIN_FUNCTIONS, DICT_METHODS, FILE_FUNCTIONS, PATH_METHODS, SEQUENCE_METHODS,
+                                      STR_METHODS)
 from ..knowledge.estimator_methods import ESTIMATOR_PACKAGES, constructor_effect, method_effect
 from ..knowledge.sklearn_api import lookup_class, lookup_function
 from ..library import sklearn_estimators
@@ -74,6 +76,8 @@ class CallEvaluator:
             return replace(value.data, kind=DataKind.SERIES, reads=lineage_of(value.data), is_mask=False)
         if isinstance(value, Statistic) and attr in ("values", "iloc", "loc"):
             return value
+        if isinstance(value, Const) and isinstance(value.value, PurePath):
+            return fold_path_attribute(value.value, attr)
         return TOP
 
     def set_column_attribute(self, base: Value, attr: str, value: Value, node: cst.Attribute,
@@ -128,6 +132,9 @@ class CallEvaluator:
             return self.call_pandas(qualname.rsplit(".", 1)[-1], args, kwargs, node, scope)
         if root == "numpy":
             return self.call_numpy(qualname[6:], args, kwargs, node, scope)
+        if qualname in FILE_FUNCTIONS:
+            return self.run(Family.FILE, FILE_FUNCTIONS[qualname], qualname, None, args, kwargs, node, scope,
+                            f"call of {qualname}")
         if root in ESTIMATOR_PACKAGES:
             return self.call_estimator_api(qualname, args, kwargs, node, scope)
         return self.unknown(f"call of {qualname}", args + list(kwargs.values()), node)
@@ -152,6 +159,8 @@ class CallEvaluator:
             return self.run(Family.DICT, DICT_METHODS.get(name), name, receiver, args, kwargs, node, scope)
         if isinstance(receiver, Const) and isinstance(receiver.value, str):
             return self.run(Family.STR, STR_METHODS.get(name), name, receiver.value, args, kwargs, node, scope)
+        if isinstance(receiver, Const) and isinstance(receiver.value, PurePath):
+            return self.run(Family.FILE, PATH_METHODS.get(name), name, receiver.value, args, kwargs, node, scope)
         if isinstance(receiver, Statistic):
             return receiver
         return self.unknown(f".{name}() on an unknown object", args + list(kwargs.values()), node)
@@ -167,7 +176,7 @@ class CallEvaluator:
         """A class of the estimator table is constructed; a function is handled by its kind."""
         info = lookup_class(qualname)
         if info is not None:
-            handler, receiver = lookup(Family.ESTIMATOR, constructor_effect(info.name)), info
+            handler, receiver = lookup(Family.ESTIMATOR, constructor_effect(info.name, qualname)), info
         else:
             function = lookup_function(qualname)
             handler, receiver = lookup(Family.SKLEARN, function.kind if function is not None else None), function
@@ -331,7 +340,8 @@ class CallEvaluator:
     def element(self, value: Value) -> Value:
         """A representative element of an iterable of unknown length (the loop runs once on it)."""
         if isinstance(value, Folds):
-            return Seq((FoldIndex(value.split_id, "train"), FoldIndex(value.split_id, "test")), SeqKind.TUPLE)
+            fold = Seq((FoldIndex(value.split_id, "train"), FoldIndex(value.split_id, "test")), SeqKind.TUPLE)
+            return Seq((TOP, fold), SeqKind.TUPLE) if value.enumerated else fold
         if isinstance(value, Seq) and value.items and value.kind is not SeqKind.SLICE:
             result = value.items[0]
             for item in value.items[1:]:

@@ -68,7 +68,8 @@ class Interpreter:
     """Runs one module abstractly and records the plan."""
 
     def __init__(self, plan: Plan, positions: PositionIndex | None, *, path: str | None,
-                 config: Any, budget: Budget | None = None, known_columns: dict[str, set[str]] | None = None) -> None:
+                 config: Any, budget: Budget | None = None, known_columns: dict[str, set[str]] | None = None,
+                 hidden_cells: Any = None) -> None:
         from .calls import CallEvaluator  # late import: calls depends on this module's Site
 
         self.plan = plan
@@ -89,6 +90,7 @@ class Interpreter:
         self.known_columns = known_columns or {}       # data-source call (its code) -> columns found in use
         self.discovered: dict[str, set[str]] = {}
         self.data_files: DataReads = {}   # every literal data path looked up -> its state
+        self.hidden_cells = hidden_cells  # engine.cell_magics.HiddenCells: run_cell_magic calls -> their cells
         self.calls = CallEvaluator(self)
 
     # -- plan emission --------------------------------------------------------
@@ -172,7 +174,12 @@ class Interpreter:
             for target in stmt.targets:
                 self.assign(target.target, value, scope, stmt.value)
         elif isinstance(stmt, cst.Expr):
-            self.eval(stmt.value, scope)
+            hidden = self.hidden_cells.get(ast_stmt) if self.hidden_cells is not None else None
+            if hidden is not None and scope.lookup("get_ipython") is None:
+                self.exec_block(hidden.module.body, hidden.tree.body,      # the cell runs in place
+                                Scope(scope) if hidden.own_namespace else scope)
+            else:
+                self.eval(stmt.value, scope)
         elif isinstance(stmt, cst.AnnAssign):
             if stmt.value is not None:
                 self.assign(stmt.target, self.eval(stmt.value, scope), scope, stmt.value)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import libcst as cst
 
-from ..domains.folding import fold_binary
+from ..domains.folding import const_or_top, fold_binary, fold_str_method
 from ..domains.values import (TOP, Const, Data, DictV, Lambda, Ref, Seq, SeqKind, Value, join)
 from .scope import Scope
 
@@ -71,10 +71,38 @@ def _concat_string(it: "Interpreter", node: cst.ConcatenatedString, scope: Scope
 
 
 def _fstring(it: "Interpreter", node: cst.FormattedString, scope: Scope) -> Value:
+    """Folded when every replacement field is a constant (``f"{DATA}/train.csv"``), else unknown."""
+    raw = "r" in node.prefix.lower()
+    pieces: list[str] | None = []
     for part in node.parts:
         if isinstance(part, cst.FormattedStringExpression):
-            it.eval(part.expression, scope)
-    return TOP
+            value = it.eval(part.expression, scope)
+            if pieces is not None:
+                pieces = _field(part, value, pieces)
+        elif pieces is not None:
+            text = part.value
+            if "\\" in text and not raw:
+                pieces = None   # escapes: the text is not the value (rare in paths and names)
+            else:
+                pieces.append(text.replace("{{", "{").replace("}}", "}"))
+    return const_or_top("".join(pieces)) if pieces is not None else TOP
+
+
+def _field(part: cst.FormattedStringExpression, value: Value, pieces: list[str]) -> list[str] | None:
+    """``pieces`` with one replacement field's text appended, or None when it cannot be folded."""
+    if not isinstance(value, Const) or part.equal is not None:
+        return None
+    spec = ""
+    for item in part.format_spec or ():
+        if not isinstance(item, cst.FormattedStringText):
+            return None   # a nested field: the spec is known only at run time
+        spec += item.value
+    template = "{" + (f"!{part.conversion}" if part.conversion else "") + (f":{spec}" if spec else "") + "}"
+    text = fold_str_method(template, "format", [value.value])
+    if not isinstance(text, str):
+        return None
+    pieces.append(text)
+    return pieces
 
 
 def _number(it: "Interpreter", node, scope: Scope) -> Value:

@@ -38,3 +38,17 @@ STR_METHODS: dict[str, str] = {
     **{name: "fold_no_args" for name in ("lower", "upper", "strip", "lstrip", "rstrip", "title", "capitalize")},
     **{name: "fold_with_args" for name in ("startswith", "endswith", "replace", "split", "format", "join")},
 }
+
+#: Functions of the standard library (and joblib) on files, by dotted name.  Paths built from
+#: constants are folded, so that ``pd.read_csv(os.path.join(DATA, "train.csv"))`` names its file like
+#: a literal path does; loaders of pickled objects make data of unknown schema from one source.
+FILE_FUNCTIONS: dict[str, str] = {
+    **{name: "join_text" for name in ("os.path.join", "posixpath.join")},
+    **{f"pathlib.{name}": "path" for name in ("Path", "PurePath", "PosixPath", "PurePosixPath")},
+    **{name: "load" for name in ("pickle.load", "pickle.loads", "joblib.load", "sklearn.externals.joblib.load",
+                                 "dill.load", "cloudpickle.load", "_pickle.load", "cPickle.load")},
+}
+
+#: Methods of a folded path (``Path(DATA).joinpath("train.csv")``); its attributes ``name``,
+#: ``stem``, ``suffix`` and ``parent`` are folded too (``domains.folding.PATH_ATTRIBUTES``).
+PATH_METHODS: dict[str, str] = {name: "path_method" for name in ("joinpath", "with_suffix", "with_name", "as_posix")}

@@ -11,6 +11,7 @@ table.  A method not listed evaluates to unknown, with no plan node.
 """
 from __future__ import annotations
 
+from .aliases import legacy_constructor
 from .extra_estimators import EXTRA_CLASSES
 from .native_models import NATIVE_CLASSES, NATIVE_FUNCTIONS
 
@@ -30,7 +31,7 @@ ESTIMATOR_METHODS: dict[str, str] = {
                                     "score_samples")},
     "score": "score",
     "fit_predict": "fit_predict",
-    "fit_resample": "fit_resample",
+    "fit_resample": "fit_resample", "fit_sample": "fit_resample",   # imbalanced-learn < 0.4 called it fit_sample
     "split": "split",
     "set_params": "same", "set_output": "same",
     "inverse_transform": "inverse_transform",
@@ -84,11 +85,14 @@ COMPOSITES: dict[str, str] = {
     "ColumnTransformer": "column_transformer",  # branches run on column subsets
 }
 
-#: Effect of calling a class (its constructor), by composite kind; a plain class is ``construct``.
+#: Effect of calling a class (its constructor), by composite kind or old signature (``aliases``);
+#: a plain class is ``construct``.
 CONSTRUCTORS: dict[str, str] = {
     "pipeline": "construct_pipeline",
     "union": "construct_union",
     "column_transformer": "construct_column_transformer",
+    "legacy": "construct_legacy",                  # old positional parameters (Imputer's axis)
+    "iterable_folds": "construct_iterable_folds",  # sklearn.cross_validation.KFold(n, n_folds=5)
 }
 
 #: Transformers whose output column i is computed from input column i alone (reviewed against the
@@ -113,7 +117,7 @@ def composite_kind(class_name: str) -> str | None:
     return COMPOSITES.get(class_name)
 
 
-def constructor_effect(class_name: str) -> str:
-    """The effect of calling the class ``class_name``."""
-    kind = COMPOSITES.get(class_name)
+def constructor_effect(class_name: str, qualified_name: str | None = None) -> str:
+    """The effect of calling the class ``class_name``, imported as ``qualified_name``."""
+    kind = COMPOSITES.get(class_name) or (legacy_constructor(qualified_name) if qualified_name else None)
     return CONSTRUCTORS[kind] if kind is not None else "construct"

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from ..domains.folding import fold_call
-from ..domains.values import TOP, Const, Data, DictV, Seq, SeqKind, Value
+from dataclasses import replace
+
+from ..domains.values import TOP, Const, Data, DictV, Folds, Seq, SeqKind, Value
 from .context import CallContext
 from .registration import Family, HandlerTable
 
@@ -62,6 +64,8 @@ def range_(ctx: CallContext, _receiver: None, args: list[Value], kwargs: dict[st
 def enumerate_(ctx: CallContext, _receiver: None, args: list[Value], kwargs: dict[str, Value]) -> Value:
     if not args:
         return ctx.unknown("call of enumerate", list(kwargs.values()))
+    if isinstance(args[0], Folds):   # for i, (train, test) in enumerate(kf.split(X))
+        return TOP if args[0].enumerated else replace(args[0], enumerated=True)
     items = ctx.iterate(args[0])
     return TOP if items is None else Seq(tuple(Seq((Const(i), v), SeqKind.TUPLE) for i, v in enumerate(items)))
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..domains.data_ops import const_str, lineage_of, parents_of, stats_of
+from ..domains.data_ops import lineage_of, parents_of, stats_of
+from ..domains.folding import as_path_text
 from ..domains.provenance import Provenance
 from ..domains.schema import UNKNOWN_SCHEMA
 from ..domains.values import TOP, Const, Data, DataKind, Seq, Statistic, Value
@@ -88,7 +89,7 @@ def where(ctx: CallContext, _receiver: None, args: list[Value], kwargs: dict[str
 @_register(Family.NUMPY, "source")
 def load(ctx: CallContext, _receiver: None, args: list[Value], kwargs: dict[str, Value]) -> Value:
     first = args[0] if args else None
-    path = const_str(first or TOP)
+    path = as_path_text(first.value) if isinstance(first, Const) else None
     node = ctx.emit(Operator.DATA_SOURCE, path.replace("\\", "/").split("/")[-1] if path else ctx.name, [],
                     SourceInfo(function=ctx.name, path=path), visible=False)
     return Data(kind=DataKind.ARRAY, nodes=(node,), schema=UNKNOWN_SCHEMA, prov=Provenance.of_source(node.id))

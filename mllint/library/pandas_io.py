@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..domains.folding import as_path_text
 from ..domains.data_ops import arg, const_str, const_strings, lineage_of, parents_of, stats_of
 from ..domains.provenance import Provenance
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
@@ -24,8 +25,8 @@ handlers = HandlerTable()
 @handlers.register(Family.PANDAS, "source")
 def read_source(ctx: CallContext, _receiver: None, args: list[Value], kwargs: dict[str, Value]) -> Value:
     name = ctx.name
-    path = const_str(arg(args, kwargs, 0, "filepath_or_buffer") or arg(args, kwargs, 0, "io") or
-                     arg(args, kwargs, 0, "path") or TOP)
+    path = _path_text(arg(args, kwargs, 0, "filepath_or_buffer") or arg(args, kwargs, 0, "io") or
+                      arg(args, kwargs, 0, "path") or TOP)
     if name.startswith("read_sql"):
         path = None   # the first argument is a query, not a file
     description = path.replace("\\", "/").split("/")[-1] if path is not None else (
@@ -41,6 +42,11 @@ def read_source(ctx: CallContext, _receiver: None, args: list[Value], kwargs: di
                     visible=(name == "read_csv"), schema=schema)
     node.schema = schema
     return Data(kind=DataKind.FRAME, nodes=(node,), schema=schema, prov=Provenance.of_source(node.id))
+
+
+def _path_text(value: Value) -> str | None:
+    """A constant path: a literal, or one folded from constants (``os.path.join``, ``Path / "x.csv"``)."""
+    return as_path_text(value.value) if isinstance(value, Const) else None
 
 
 def source_schema(ctx: CallContext, name: str, path: str | None, args: list[Value],

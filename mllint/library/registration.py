@@ -30,6 +30,7 @@ class Family(enum.Enum):
     LIST = "list / tuple / set method"
     DICT = "dict method"
     STR = "str method"
+    FILE = "file function / path method"
 
 
 Handler = Callable[[CallContext, Any, list[Value], dict[str, Value]], "Value | Outcome"]

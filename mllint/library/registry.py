@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import (builtins, combine, frame_methods, groupby, literals, model_libraries, numpy_functions, pandas_io,
-               sklearn_estimators, sklearn_functions)
+from . import (builtins, combine, files, frame_methods, groupby, literals, model_libraries, numpy_functions,
+               pandas_io, sklearn_estimators, sklearn_functions, sklearn_legacy)
 from .registration import Family, Handler, HandlerTable
 
 #: The library modules, one per receiver family.
-MODULES = (builtins, literals, pandas_io, frame_methods, combine, groupby, numpy_functions, sklearn_estimators,
-           sklearn_functions, model_libraries)
+MODULES = (builtins, literals, files, pandas_io, frame_methods, combine, groupby, numpy_functions, sklearn_estimators,
+           sklearn_functions, sklearn_legacy, model_libraries)
 
 
 #: Effects a knowledge table names on purpose without a model: their calls are unknown

@@ -16,6 +16,7 @@ from ..domains.data_ops import arg, columns_of, lineage_of, parents_of, python_v
 from ..domains.provenance import Provenance
 from ..domains.schema import UNKNOWN_SCHEMA
 from ..domains.values import TOP, Const, Data, DataKind, Estimator, Seq, SeqKind, Statistic, Value
+from ..knowledge.datasets import XY_GENERATORS
 from ..knowledge.sklearn_api import FunctionInfo, lookup_class
 from ..plan import (EvaluationInfo, EvaluationKind, Operator, Phase, RowFilter, SelectionInfo, SplitInfo, SplitSide,
                     TransformInfo)
@@ -120,11 +121,15 @@ def resample(ctx: CallContext, function: FunctionInfo, args: list[Value], kwargs
 
 @_register(Family.SKLEARN, "dataset")
 def dataset(ctx: CallContext, function: FunctionInfo, args: list[Value], kwargs: dict[str, Value]) -> Value:
-    """``load_iris(return_X_y=True)``: a data source of unknown schema (as X and y when asked so)."""
+    """``load_iris(return_X_y=True)``: a data source of unknown schema (as X and y when asked so);
+    the ``make_*`` generators of ``knowledge.datasets`` always return ``(X, y)``."""
     node = ctx.emit(Operator.DATA_SOURCE, function.name, [], visible=False)
     data = Data(DataKind.FRAME if _truthy(kwargs.get("as_frame")) else DataKind.ARRAY, (node,), UNKNOWN_SCHEMA,
                 prov=Provenance.of_source(node.id))
-    if _truthy(kwargs.get("return_X_y")):
+    flags = XY_GENERATORS.get(function.name)
+    if flags is not None and any(flag in kwargs and not _false(kwargs[flag]) for flag in flags):
+        return TOP   # a flag that may add outputs: (X, y, coef)
+    if flags is not None or _truthy(kwargs.get("return_X_y")):
         target = Data(DataKind.ARRAY, (node,), UNKNOWN_SCHEMA, prov=Provenance.of_source(node.id))
         return Seq((data, target), SeqKind.TUPLE)
     return TOP
@@ -164,3 +169,7 @@ def pipeline_factory(ctx: CallContext, function: FunctionInfo, args: list[Value]
 
 def _truthy(value: Value | None) -> bool:
     return isinstance(value, Const) and bool(value.value)
+
+
+def _false(value: Value) -> bool:
+    return isinstance(value, Const) and not value.value
