@@ -266,12 +266,33 @@ class PlanFacts:
         return f"cell {place[0]}, line {place[1]}" if place is not None else f"line {line}"
 
     def stat_site(self, stat: Statistic) -> Site | None:
+        """Where a statistic does its harm: where it is computed, or, inside a helper of the code,
+        the top-level call of that helper (``fill(test)``: the harm is that call, not the body
+        every call shares)."""
+        origin = self.stat_origin(stat)
+        return (origin.caller or origin) if origin is not None else None
+
+    def stat_origin(self, stat: Statistic) -> Site | None:
+        """The expression that computed the statistic."""
         origin = stat.origin
-        if isinstance(origin, Site):
-            return origin
         if isinstance(origin, PlanNode):
-            return origin.call_site
-        return None
+            origin = origin.call_site
+        return origin if isinstance(origin, Site) else None
+
+    def stat_helper_notes(self, stat: Statistic) -> list[tuple[Site, str]]:
+        """Related place of a statistic computed inside a helper: the line in its body."""
+        origin = self.stat_origin(stat)
+        return [(origin, "computed here, in the helper")] if origin is not None and origin.caller is not None else []
+
+    def stat_text(self, stat: Statistic, width: int = 50) -> str:
+        """How a message names a statistic: its code, and the helper call it was computed in."""
+        origin = self.stat_origin(stat)
+        if origin is None:
+            return "a statistic"
+        text = f"`{self.code(origin, width)}`"
+        if origin.caller is not None:
+            text += f" (in `{self.code(origin.caller, 40)}`)"
+        return text
 
     def descendants(self, node: PlanNode) -> list[PlanNode]:
         import networkx as nx

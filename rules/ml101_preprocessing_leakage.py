@@ -118,7 +118,7 @@ print(cross_val_score(make_pipeline(StandardScaler(), Ridge()), df.drop(columns=
                 if not any(seen.covers(target) for seen in stat.prov.origins for target in targets):
                     continue
                 site = facts.stat_site(stat)
-                what = f"`{facts.code(site, 50)}`" if site is not None else "a statistic"
+                what = facts.stat_text(stat)
                 model = facts.estimator_name(evaluation.estimator)
                 if how == "cross-validation":
                     message = (f"{what} learns from all rows that {facts.code(evaluation.site, 40)} later splits "
@@ -129,7 +129,7 @@ print(cross_val_score(make_pipeline(StandardScaler(), Ridge()), df.drop(columns=
                     message = (f"{what} learns from rows that include the evaluation rows "
                                f"{facts.name_of(evaluation.inputs)} {use} {model} on "
                                f"{facts.at(evaluation.site)}: fit it on the training rows only")
-                related = [(evaluation.site, "evaluated here")]
+                related = [(evaluation.site, "evaluated here")] + facts.stat_helper_notes(stat)
                 if fit is not None:
                     related.append((fit.site, "model trained here"))
                 yield self.finding(ctx, facts.statement_span(site), message, related)

@@ -83,7 +83,7 @@ print(SVC().fit(scaler.transform(X_train), y_train).score(scaler.transform(X_tes
                 if not all(any(h.covers(o) for h in held) for o in stat.prov.origins):
                     continue
                 site = facts.stat_site(stat)
-                message = (f"`{facts.code(site, 50)}` learns from the evaluation rows themselves: reuse what was "
+                message = (f"{facts.stat_text(stat)} learns from the evaluation rows themselves: reuse what was "
                            f"fit on the training rows (transform only) instead of fitting again")
                 yield self.finding(ctx, facts.statement_span(site), message,
-                                   [(evaluation.site, "evaluated here")])
+                                   [(evaluation.site, "evaluated here")] + facts.stat_helper_notes(stat))

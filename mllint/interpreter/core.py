@@ -21,7 +21,7 @@ from typing import Any, Sequence
 import libcst as cst
 
 from ..domains.values import (SeqKind, TOP, Accessor, Const, Data, DictV, Estimator, GroupBy, Lambda, Seq,
-                              TooLarge, UserFunction, Value, join)
+                              Statistic, TooLarge, UserFunction, Value, join)
 from ..plan import NodeInfo, Operator, Plan, PlanNode, Site, Span, View
 from ..engine.data_headers import DataReads
 from ..engine.positions import PositionIndex
@@ -84,6 +84,7 @@ class Interpreter:
         self.loop_depth = 0
         self.unroll_factor = 1      # product of the lengths of the unrolled loops we are inside
         self.call_stack: list[UserFunction] = []
+        self.caller: Site | None = None   # the top-level call statement while inside user functions
         self.called: set[UserFunction] = set()
         self.returns: list[list[Value]] = []
         self.notes: list[str] = []
@@ -95,7 +96,7 @@ class Interpreter:
 
     # -- plan emission --------------------------------------------------------
     def site(self, node: cst.CSTNode) -> Site:
-        return Site(node, self.stmt, self.ast_stmt)
+        return Site(node, self.stmt, self.ast_stmt, self.caller)
 
     def span_of(self, site: Site | None) -> Span | None:
         if site is None or self.positions is None or site.stmt is None:
@@ -393,7 +394,9 @@ class Interpreter:
             for name, value in list(local.vars.items()):
                 if isinstance(value, Data):
                     local.alias(name, value, caller)
-        saved = (self.stmt, self.ast_stmt, self.loop_depth)
+        saved = (self.stmt, self.ast_stmt, self.loop_depth, self.caller)
+        if not self.call_stack and self.stmt is not None:
+            self.caller = Site(self.stmt, self.stmt, self.ast_stmt)
         self.call_stack.append(function)
         self.returns.append([])
         ast_body = function.ast_node.body if isinstance(function.ast_node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
@@ -406,7 +409,7 @@ class Interpreter:
         finally:
             self.call_stack.pop()
             values = self.returns.pop()
-            self.stmt, self.ast_stmt, self.loop_depth = saved
+            self.stmt, self.ast_stmt, self.loop_depth, self.caller = saved
         if fell_through:
             values.append(Const(None))
         result = values[0]
@@ -423,6 +426,8 @@ class Interpreter:
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = target.elements
             items = self.calls.iterate(value)
+            if items is None and isinstance(value, Statistic):   # hist, edges = np.histogram(x): both from x's rows
+                items = [value] * len(elements)
             starred = [i for i, e in enumerate(elements) if isinstance(e, cst.StarredElement)]
             if items is not None and not starred and len(items) == len(elements):
                 for element, item in zip(elements, items):

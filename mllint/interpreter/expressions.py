@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any, Callable
 import libcst as cst
 
 from ..domains.folding import const_or_top, fold_binary, fold_str_method
-from ..domains.values import (TOP, Const, Data, DictV, Lambda, Ref, Seq, SeqKind, Value, join)
+from ..domains.data_ops import lineage_of, stats_of
+from ..domains.schema import UNKNOWN_SCHEMA
+from ..domains.values import (TOP, Const, Data, DataKind, DictV, Lambda, Ref, Seq, SeqKind, Value, join)
 from .scope import Scope
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -192,7 +194,12 @@ def _list_comp(it: "Interpreter", node, scope: Scope) -> Value:
     """Comprehensions over a small known sequence are evaluated; others are unknown."""
     if node.for_in.inner_for_in is not None or node.for_in.asynchronous is not None:
         return TOP
-    items = it.calls.iterate(it.eval(node.for_in.iter, scope))
+    iterated = it.eval(node.for_in.iter, scope)
+    items = it.calls.iterate(iterated)
+    # a series or array (or df[key] with a key we cannot read, most often one column): values per row
+    if items is None and isinstance(iterated, Data) and not node.for_in.ifs and isinstance(node, cst.ListComp) \
+            and (iterated.kind is not DataKind.FRAME or not iterated.schema.columns):
+        return _per_row_list(it, node, scope, iterated)
     if items is None or len(items) > MAX_COMPREHENSION:
         return TOP
     inner = Scope(scope)
@@ -209,6 +216,18 @@ def _list_comp(it: "Interpreter", node, scope: Scope) -> Value:
         if keep:
             out.append(it.eval(node.elt, inner))
     return Seq(tuple(out), SeqKind.LIST if isinstance(node, cst.ListComp) else SeqKind.SET)
+
+
+def _per_row_list(it: "Interpreter", node: cst.ListComp, scope: Scope, rows: Data) -> Value:
+    """``[f(v) for v in df["x"]]``: one value per row of the series, so a list over the same rows.
+
+    The element is evaluated once with the row value unknown (what it computes over that stand-in
+    is per row); statistics it uses (``hist[np.searchsorted(edges, v)]``) are applied to every row."""
+    inner = Scope(scope)
+    it.assign(node.for_in.target, TOP, inner, node)
+    element = it.eval(node.elt, inner)
+    return Data(DataKind.ARRAY, rows.nodes, UNKNOWN_SCHEMA, rows.prov, None,
+                lineage_of(rows) | lineage_of(element), False, rows.stats + stats_of(element))
 
 
 def _dict_comp(it: "Interpreter", node, scope: Scope) -> Value:

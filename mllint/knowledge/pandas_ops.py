@@ -81,6 +81,8 @@ PANDAS_FUNCTIONS: dict[str, str] = {
     "concat": "concat", "merge": "merge_fn", "get_dummies": "get_dummies", "to_numeric": "series_modify",
     "to_datetime": "series_modify", "cut": "series_modify", "qcut": "statistic_transform",
     "isna": "mask_fn", "isnull": "mask_fn", "notna": "mask_fn", "notnull": "mask_fn",
+    # reshapes of one frame's rows (no aggregation): the same rows, columns unknown
+    "melt": "reshape_fn", "wide_to_long": "reshape_fn", "pivot": "reshape_fn",
 }
 
 #: numpy functions.

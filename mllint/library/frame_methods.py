@@ -282,7 +282,18 @@ def insert(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Va
 
 @_method(FRAME, "unknown_columns")
 def unknown_columns(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Value]) -> Value:
-    return replace(data, schema=UNKNOWN_SCHEMA, name=None, reads=lineage_of(data), is_mask=False)
+    """``df.melt(...)``, ``df.T``, ``df.filter(like=...)``: the same rows' values, in columns we cannot name
+    (so with no definite lineage)."""
+    return replace(data, schema=UNKNOWN_SCHEMA, name=None, reads=frozenset(), is_mask=False)
+
+
+@handlers.register(Family.PANDAS, "reshape_fn")
+def reshape_function(ctx: CallContext, _receiver: None, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    """``pd.melt(df, ...)``, ``pd.wide_to_long(df, ...)``: a reshape of ``df``'s rows."""
+    frame = arg(args, kwargs, 0, "frame") or arg(args, kwargs, 0, "df") or arg(args, kwargs, 0, "data")
+    if isinstance(frame, Data) and frame.kind is DataKind.FRAME:
+        return unknown_columns(ctx, frame, args[1:], kwargs)
+    return ctx.unknown(f"pandas.{ctx.name}", args + list(kwargs.values()))
 
 
 @_method(FRAME, "same_columns")

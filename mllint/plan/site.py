@@ -23,3 +23,6 @@ class Site:
     node: "cst.CSTNode | Any"
     stmt: "cst.CSTNode | Any"
     ast_stmt: "ast.stmt | None"
+    #: inside a function of the analysed code: the top-level statement whose call got here (a
+    #: statistic computed in a helper does its harm where the helper is called)
+    caller: "Site | None" = None
