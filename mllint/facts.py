@@ -294,6 +294,17 @@ class PlanFacts:
             text += f" (in `{self.code(origin.caller, 40)}`)"
         return text
 
-    def descendants(self, node: PlanNode) -> list[PlanNode]:
+    def descendants(self, node: PlanNode, stop: frozenset[Operator] = frozenset()) -> list[PlanNode]:
+        """Nodes downstream of ``node``; with ``stop``, not past nodes of those operators."""
         import networkx as nx
-        return [self.plan.node(i) for i in sorted(nx.descendants(self.plan.graph, node.id))]
+        if not stop:
+            return [self.plan.node(i) for i in sorted(nx.descendants(self.plan.graph, node.id))]
+        found: set[int] = set()
+        pending = [node.id]
+        while pending:
+            for child in self.plan.graph.successors(pending.pop()):
+                if child not in found:
+                    found.add(child)
+                    if self.plan.node(child).operator not in stop:
+                        pending.append(child)
+        return [self.plan.node(i) for i in sorted(found)]

@@ -9,6 +9,10 @@ from mllint.plan import (ConcatInfo, EvaluationInfo, EvaluationKind, Operator, R
 from mllint.rule import Rule, RuleContext
 
 
+#: operators after which copies of a row are gone: a group-by aggregate makes one row per group
+_COLLAPSES_ROWS = frozenset({Operator.GROUP_BY_AGG})
+
+
 class OverlapLeakage(Rule):
     code = "ML102"
     name = "train-test-overlap"
@@ -95,7 +99,7 @@ print(model.score(X_train, y_train), model.score(X_test, y_test))
                           (isinstance(info, SelectionInfo) and info.filter is RowFilter.RESAMPLE and info.replace))
             if not duplicates:
                 continue
-            splits = [d for d in facts.descendants(node)
+            splits = [d for d in facts.descendants(node, stop=_COLLAPSES_ROWS)
                       if d.operator is Operator.TRAIN_TEST_SPLIT or facts.split_like_selection(d.id)
                       or (isinstance(d.info, EvaluationInfo) and d.info.kind is EvaluationKind.CROSS_VALIDATION)]
             if not splits:

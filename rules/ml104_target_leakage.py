@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
+from mllint.plan import Operator
 from mllint.rule import Rule, RuleContext
 
 
@@ -78,4 +79,33 @@ rf = RandomForestRegressor().fit(df.iloc[:, :-1], df["charges"])   # unknown col
             source = ", ".join(f"`{c}`" for c in sorted(label))
             message = (f"{facts.estimator_name(fit.estimator)} is fit with feature(s) {names} taken or computed "
                        f"from the label {source}: drop them from the features")
-            yield self.finding(ctx, facts.statement_span(fit.site), message)
+            yield self.finding(ctx, facts.statement_span(fit.site), message, _story(facts, fit))
+
+
+def _story(facts, fit) -> list:
+    """Where the features that carry the label were built and where the label was taken."""
+    notes = []
+    for parent in facts.plan.parents(fit.node):
+        text = {Operator.TRAIN_DATA: "features built here", Operator.TRAIN_LABELS: "label taken here"}.get(
+            parent.operator)
+        if text is None:
+            continue
+        source = _before_splits(facts, parent)
+        if source is not None and source.site is not None:
+            notes.append((source.site, text))
+    return notes
+
+
+def _before_splits(facts, node):
+    """The node that built a fit's input, looking past the splits it went through."""
+    seen = 0
+    current = node
+    while seen < 64:
+        parents = facts.plan.parents(current)
+        if not parents:
+            return None
+        current = parents[0]
+        if current.operator is not Operator.TRAIN_TEST_SPLIT:
+            return current
+        seen += 1
+    return None

@@ -42,12 +42,21 @@ def concat(ctx: CallContext, _receiver: None, args: list[Value], kwargs: dict[st
         prov = prov.union(part.prov) if prov is not None else None
     # rows of the same source stacked twice (df with a subset of itself): duplication
     duplicates = not by_columns and any(
-        a.prov is not None and b.prov is not None and a.prov.covers_any(b.prov)
+        a.prov is not None and b.prov is not None and a.prov.covers_any(b.prov) and not _other_views(a, b)
         for i, a in enumerate(parts) for b in parts[i + 1:])
     node = ctx.emit(Operator.CONCATENATION, "concat (columns)" if by_columns else "concat", parents_of(*parts),
                     ConcatInfo(duplicates_rows=bool(duplicates), call=ctx.site), visible=False, schema=schema)
     return Data(kind=DataKind.FRAME, nodes=(node,), schema=schema, prov=prov, name=None,
                 reads=frozenset().union(*(unnamed_lineage(p) for p in parts)), is_mask=False, stats=stats_of(*parts))
+
+
+def _other_views(a: Data, b: Data) -> bool:
+    """Two parts over the same rows whose same-named columns hold different values (a games table as
+    winner / loser views, a molecule table and its mirror): stacking them reshapes, it does not copy."""
+    if a.kind is not DataKind.FRAME or b.kind is not DataKind.FRAME:
+        return False
+    return any(column.lineage != other.lineage for column in a.schema.columns
+               if (other := b.schema.get(column.name)) is not None)
 
 
 @data_method(handlers, FRAME, "append_rows")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..domains.data_ops import arg, const_str, const_strings, lineage_of, parents_of, python_value
+from ..domains.provenance import Provenance
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
 from ..domains.values import TOP, Accessor, Const, Data, DataKind, DictV, GroupBy, Seq, Statistic, Value
 from ..knowledge.pandas_ops import MASK_STR_METHODS
@@ -78,11 +79,13 @@ def aggregate(ctx: CallContext, group: GroupBy, args: list[Value], kwargs: dict[
                                                           else lineage)) for n in out_names]),
                     data.schema.open or not all(isinstance(n, str) for n in out_names))
     mlinspect = name == "agg" and group.selected is None
+    # one row per group: new rows (a split of them splits groups), each summarising its own group
     node = ctx.emit(Operator.GROUP_BY_AGG, description, parents_of(data), GroupByInfo(keys=tuple(keys)),
-                    visible=mlinspect, columns=columns, schema=schema)
+                    visible=mlinspect, columns=columns, schema=schema, rows=None)
+    node.provenance = Provenance.of_source(node.id) if data.prov is not None else None
     stat = Statistic(f"group {name}", data.prov, lineage, ctx.site)
     # aggregated rows summarise all input rows: downstream values carry that statistic
-    return Data(kind=DataKind.FRAME, nodes=(node,), schema=schema, prov=data.prov, name=None, reads=data.reads,
+    return Data(kind=DataKind.FRAME, nodes=(node,), schema=schema, prov=node.provenance, name=None, reads=data.reads,
                 is_mask=False, stats=data.stats + (stat,))
 
 

@@ -14,6 +14,8 @@ def _provenance(analysis: Analysis, node: PlanNode) -> str:
 
     def name_of(node_id: int) -> str:
         source = plan.node(node_id)
+        if source.operator is Operator.GROUP_BY_AGG:   # one row per group: rows of their own
+            return f"groups of #{node_id}"
         return source.description or f"#{node_id}"
 
     return prov.describe(name_of)
