@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from mllint.findings import Finding, Severity
+from mllint.domains.provenance import Origin
 from mllint.plan import EvaluationKind
 from mllint.rule import Rule, RuleContext
 
@@ -142,12 +143,28 @@ print(best.score(X_test, y_test))
 
     @staticmethod
     def _untouched_hold_out(facts, evaluations, held) -> bool:
-        """Another evaluation, outside any loop, on held-out rows disjoint from the looped ones."""
+        """Another evaluation, outside any loop, on held-out rows provably disjoint from the looped
+        ones: another file, or the other side of a split the looped rows went through.  A second
+        random re-split of the same rows is no hold-out: its test rows overlap the ones used to choose."""
         for other in evaluations:
             if other.in_loop or other.rows is None:
                 continue
             other_fit = facts.fit_before(other)
             for origin in facts.unseen(other.rows, other_fit):
-                if not any(origin.covers(h) or h.covers(origin) for h in held):
+                if all(_disjoint(facts, origin, h) for h in held):
                     return True
         return False
+
+
+def _disjoint(facts, a: Origin, b: Origin) -> bool:
+    """Rows that cannot overlap: other sources, opposite sides of one split on a shared path, or the
+    two halves of a manual split (``df[:800]`` / ``df[800:]``)."""
+    if a.source != b.source:
+        return True
+    for (split_a, side_a), (split_b, side_b) in zip(a.path, b.path):
+        if split_a != split_b:
+            return side_a == side_b == "rows" and facts.split_like_selection(split_a) \
+                and facts.split_like_selection(split_b)
+        if side_a != side_b:
+            return side_a in ("train", "test") and side_b in ("train", "test")
+    return False
