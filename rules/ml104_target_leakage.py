@@ -64,7 +64,10 @@ rf = RandomForestRegressor().fit(df.iloc[:, :-1], df["charges"])   # unknown col
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        """One finding per set of features that carries the label (its first fit; later fits on the
+        same features are related places)."""
         facts = ctx.facts
+        found: dict[tuple, list] = {}
         for fit in facts.fits:
             label = fit.label_lineage
             if not label:
@@ -75,11 +78,18 @@ rf = RandomForestRegressor().fit(df.iloc[:, :-1], df["charges"])   # unknown col
                 leaking = sorted(fit.feature_lineage & label)
             if not leaking:
                 continue
+            story = _story(facts, fit)
+            key = (tuple(leaking), tuple(sorted(label)), tuple(id(site.node) for site, _ in story))
+            if key in found:
+                found[key][1].append((fit.site, "also fit on these features here"))
+                continue
             names = ", ".join(f"`{c}`" for c in leaking)
             source = ", ".join(f"`{c}`" for c in sorted(label))
             message = (f"{facts.estimator_name(fit.estimator)} is fit with feature(s) {names} taken or computed "
                        f"from the label {source}: drop them from the features")
-            yield self.finding(ctx, facts.statement_span(fit.site), message, _story(facts, fit))
+            found[key] = [(fit.site, message), story]
+        for (site, message), related in found.values():
+            yield self.finding(ctx, facts.statement_span(site), message, related)
 
 
 def _story(facts, fit) -> list:

@@ -45,7 +45,14 @@ class CallEvaluator:
 
     # -- plan helpers ------------------------------------------------------------
     def unknown(self, description: str, inputs: list[Value], node: cst.CSTNode) -> Value:
-        """An operation we do not model on data: keep the edges, widen the value."""
+        """An operation we do not model on data: keep the edges, widen the value.
+
+        A function of the code handed to it (``fmin(fn=objective)``, ``study.optimize(objective)``)
+        is most often called by it, there and then: it runs now, with unknown arguments, and sees the
+        variables as they are at this call (not as the end of the module leaves them)."""
+        for value in inputs:
+            if isinstance(value, UserFunction) and value not in self.it.called:
+                self.it.call_user_function(value, [], {})
         return self.host.unknown_operation(description, inputs, self.it.site(node) if node is not None else None)
 
     def run(self, family: Family, effect: str | None, name: str, receiver: Any, args: list[Value],
@@ -102,8 +109,8 @@ class CallEvaluator:
             return self.set_column_attribute(base, attr, value, node, read=False)
         if isinstance(base, Data) and base.kind is DataKind.FRAME and attr == "columns":
             names = const_strings(value)
-            if names is None:
-                return Data(DataKind.FRAME, base.nodes, UNKNOWN_SCHEMA, base.prov, None, lineage_of(base), False, base.stats)
+            if names is None:   # renamed to names we cannot read: which column is which is unknown
+                return Data(DataKind.FRAME, base.nodes, UNKNOWN_SCHEMA, base.prov, None, frozenset(), False, base.stats)
             old = base.schema.columns
             if len(old) == len(names) and not base.schema.open:
                 schema = Schema(tuple(Column(n, c.lineage) for n, c in zip(names, old)), False)

@@ -78,10 +78,27 @@ class Host:
         sources = {o.source for o in data.prov.origins}
         if not missing or len(sources) != 1:
             return
+        if self._combined(data):
+            return   # after a merge the columns may come from the other side, whoever owns the rows
         source = self.it.plan.node(next(iter(sources)))
         key = source.info.source_key if isinstance(source.info, SourceInfo) else None
         if key is not None:
             self.it.discovered.setdefault(key, set()).update(missing)
+
+    def _combined(self, data: Data) -> bool:
+        """Whether a join lies between ``data`` and its source (first parents,
+        bounded walk)."""
+        graph = self.it.plan.graph
+        current = data.nodes[-1].id if data.nodes and data.nodes[-1] is not None else None
+        for _ in range(64):
+            if current is None:
+                return False
+            node = self.it.plan.node(current)
+            if node.operator is Operator.JOIN:
+                return True
+            parents = list(graph.predecessors(current))
+            current = parents[0] if parents else None
+        return True
 
     def plan_node(self, node_id: int) -> PlanNode:
         return self.it.plan.node(node_id)

@@ -53,7 +53,7 @@ SERIES_METHODS: dict[str, str] = {
     "map": "series_modify", "round": "series_modify", "clip": "series_modify", "abs": "series_modify",
     "interpolate": "series_modify", "ffill": "series_modify", "bfill": "series_modify", "where": "series_modify",
     "mask": "series_modify", "transform": "series_modify", "rank": "series_modify", "diff": "series_modify",
-    "shift": "series_modify", "pct_change": "series_modify", "cumsum": "series_modify", "log": "series_modify",
+    "shift": "shift", "pct_change": "series_modify", "cumsum": "series_modify", "log": "series_modify",
     "rolling": "series_modify", "str": "series_modify", "dt": "series_modify", "cat": "series_modify",
     "isin": "mask", "between": "mask", "eq": "mask", "ne": "mask", "lt": "mask", "le": "mask", "gt": "mask",
     "ge": "mask", "isna": "mask", "isnull": "mask", "notna": "mask", "notnull": "mask", "duplicated": "mask",

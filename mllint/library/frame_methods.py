@@ -184,6 +184,26 @@ def series_modify(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[
     return replace(data, reads=lineage_of(data), is_mask=False, stats=data.stats + argument_stats(ctx, args, kwargs))
 
 
+@_method(SERIES, "shift")
+def shift(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    """``s.shift(n)``: each row gets the value of a row ``n`` earlier.  Past values of a column are
+    not that column (a lagged target is a forecasting feature, not the label): the lineage is marked
+    as past; ``shift(-n)`` brings later rows' values and keeps it."""
+    periods = arg(args, kwargs, 0, "periods") or Const(1)
+    result = series_modify(ctx, data, args, kwargs)
+    if isinstance(periods, Const) and isinstance(periods.value, int) and periods.value > 0:
+        return replace(result, reads=frozenset(past(name) for name in result.reads))
+    return result
+
+
+def past(column: str) -> str:
+    """Lineage name of earlier rows' values of ``column``."""
+    return column if column.endswith(PAST_MARK) else column + PAST_MARK
+
+
+PAST_MARK = " (earlier rows)"
+
+
 @_method(SERIES, "mask")
 def mask(ctx: CallContext, data: Data, args: list[Value], kwargs: dict[str, Value]) -> Value:
     return replace(data, kind=DataKind.SERIES, reads=lineage_of(data) | frozenset().union(

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..domains.data_ops import arg, const_str, const_strings, lineage_of, parents_of, python_value
+from ..domains.data_ops import arg, const_str, const_strings, lineage_of, parents_of, python_value, series_of
 from ..domains.provenance import Provenance
 from ..domains.schema import UNKNOWN_SCHEMA, Column, Schema
-from ..domains.values import TOP, Accessor, Const, Data, DataKind, DictV, GroupBy, Seq, Statistic, Value
+from ..domains.values import (TOP, Accessor, Const, Data, DataKind, DictV, GroupBy, Lambda, Seq, Statistic,
+                              UserFunction, Value)
 from ..knowledge.pandas_ops import MASK_STR_METHODS
 from ..plan import GroupByInfo, Operator
 from .context import CallContext
@@ -39,6 +40,12 @@ def transform(ctx: CallContext, group: GroupBy, args: list[Value], kwargs: dict[
     keys = tuple(k for k in group.keys if k)
     selected = group.selected or ()
     lineage = data.schema.lineage_of(selected) if selected else data.schema.lineage_of(keys) | data.schema.lineage
+    func = args[0] if args else kwargs.get("func")
+    if isinstance(func, (Lambda, UserFunction)) and len(selected) == 1:
+        # transform(lambda s: s.shift(28).rolling(7).mean()): what the function makes of the column
+        result = ctx.call(func, [series_of(data, selected[0])], {})
+        if (isinstance(result, Data) and result.kind is not DataKind.FRAME) or isinstance(result, Statistic):
+            lineage = result.reads
     stat = Statistic(f"group {ctx.name}", data.prov, lineage, ctx.site)
     return replace(data, kind=DataKind.SERIES if len(selected) == 1 else DataKind.FRAME,
                    schema=data.schema.project(selected) if selected else data.schema,

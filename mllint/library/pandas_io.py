@@ -92,18 +92,24 @@ def frame_constructor(ctx: CallContext, _receiver: None, args: list[Value], kwar
     elif columns is not None:
         lineage = lineage_of(data) if isinstance(data, Data) else frozenset()
         known = isinstance(data, Data) and not data.schema.open and len(data.schema.columns) == len(columns)
-        # pd.DataFrame(scaler.transform(X), columns=X.columns): column i from X's column i
-        schema = Schema(tuple(Column(c, data.schema.columns[i].lineage if known else (lineage or frozenset((c,))))
-                              for i, c in enumerate(columns)), False)
+        # pd.DataFrame(scaler.transform(X), columns=X.columns): column i from X's column i; when which
+        # input column each one is cannot be told, a column stands for its own name (every column
+        # "from all of X" would make a label dropped later come back in each of them)
+        mixed = isinstance(data, Data) and data.kind is DataKind.ARRAY and len(columns) > 1
+        schema = Schema(tuple(Column(c, data.schema.columns[i].lineage if known else (
+            frozenset((c,)) if mixed else (lineage or frozenset((c,))))) for i, c in enumerate(columns)), False)
     else:
         schema = UNKNOWN_SCHEMA
-    source = ctx.emit(Operator.DATA_SOURCE, None, [], columns=list(schema.names))
-    source.schema = schema
     index = arg(args, kwargs, 1, "index")
+    indexed = not isinstance(data, Data) and isinstance(index, Data) and index.prov is not None
+    # pd.DataFrame(np.zeros(...), index=df.index): one row per row of df
+    source = ctx.emit(Operator.DATA_SOURCE, None, [], columns=list(schema.names),
+                      **({"rows": index.prov} if indexed else {}))
+    source.schema = schema
     if isinstance(data, Data):
         prov = data.prov
-    elif isinstance(index, Data) and index.prov is not None:
-        prov = index.prov   # pd.DataFrame(np.zeros(...), index=df.index): one row per row of df
+    elif indexed:
+        prov = index.prov
     else:
         prov = Provenance.of_source(source.id)
     return Data(kind=DataKind.FRAME, nodes=(source,), schema=schema, prov=prov, name=None,
