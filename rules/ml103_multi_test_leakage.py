@@ -106,15 +106,18 @@ print(best.score(X_test, y_test))
             if self._untouched_hold_out(facts, evaluations, held):
                 continue
             key = (id(fit.site.node) if fit.site is not None else fit.node.id,
-                   tuple(sorted((o.source, o.path) for o in held)))
+                   tuple(sorted((o.source, o.path) for o in held)), tuple(sorted(fit.label_lineage)))
             if key in found:
                 found[key][1].append((evaluation.site, "also scored on the same test rows"))
+                found[key][2] += 1
                 continue
             message = (f"the test rows {facts.name_of(evaluation.inputs)} score "
                        f"a different candidate on every pass of this loop: choosing among them tunes the model "
                        f"to the test set; keep a validation split for the choice, or use cross-validation")
-            found[key] = [(evaluation.site, message), [(fit.site, "candidate fit in the loop")]]
-        for (site, message), related in found.values():
+            found[key] = [(evaluation.site, message), [(fit.site, "candidate fit in the loop")], 1, evaluation]
+        for (site, message), related, count, first in found.values():
+            if count == 1 and first.node.loop_passes > 1:
+                continue   # the passes fit models for different labels, not candidates for one
             yield self.finding(ctx, facts.statement_span(site), message, related)
 
     def _compared_candidates(self, ctx: RuleContext, evaluations) -> Iterator[Finding]:

@@ -83,6 +83,7 @@ class Interpreter:
         self.ast_stmt: ast.stmt | None = None
         self.loop_depth = 0
         self.unroll_factor = 1      # product of the lengths of the unrolled loops we are inside
+        self.rolled_loops = 0       # loops we are inside whose body runs once for all passes
         self.call_stack: list[UserFunction] = []
         self.caller: Site | None = None   # the top-level call statement while inside user functions
         self.called: set[UserFunction] = set()
@@ -116,9 +117,10 @@ class Interpreter:
         # a plan node costs its schema: transfer functions copy and scan the columns it carries
         self.budget.tick(4 + (len(schema.columns) >> 5 if schema is not None else 0))
         in_loop = self.loop_depth > 0
+        passes = self.unroll_factor if in_loop and not self.rolled_loops else 0
         return self.plan.add(
             lambda node_id: PlanNode(node_id, operator, description, schema, prov, info, site, view, in_loop,
-                                     _span_thunk=thunk),
+                                     passes, _span_thunk=thunk),
             [p for p in parents if p is not None])
 
     # -- statements -----------------------------------------------------------
@@ -266,7 +268,16 @@ class Interpreter:
         iterable = self.calls.iterate(iterated)
         ast_body = ast_stmt.body if isinstance(ast_stmt, (ast.For, ast.AsyncFor)) else None
         body = _block_body(stmt.body)
-        if iterable is not None and self.unroll_factor * max(len(iterable), 1) <= MAX_UNROLL:
+        if iterable is not None and len(iterable) == 1:   # one pass: straight-line code, not a loop
+            self.assign(stmt.target, iterable[0], scope, stmt.iter)
+            for name in _target_names(stmt.target):
+                scope.alias(name, scope.vars.get(name), scope)
+            try:
+                self.exec_block(body, ast_body, scope)
+            finally:
+                for name in _target_names(stmt.target):
+                    scope.forget_alias(name)
+        elif iterable is not None and self.unroll_factor * max(len(iterable), 1) <= MAX_UNROLL:
             self.loop_depth += 1
             saved_factor = self.unroll_factor
             self.unroll_factor *= max(len(iterable), 1)
@@ -291,6 +302,7 @@ class Interpreter:
         """Zero or more iterations: run the body once in loop mode and join with the entry state."""
         before = scope.snapshot()
         self.loop_depth += 1
+        self.rolled_loops += 1
         try:
             if target is not None:
                 self.assign(target, element, scope, origin)
@@ -300,6 +312,7 @@ class Interpreter:
                 pass
         finally:
             self.loop_depth -= 1
+            self.rolled_loops -= 1
         scope.restore(join_vars(before, scope.snapshot()))
 
     def _exec_while(self, stmt: cst.While, ast_stmt, scope: Scope) -> None:

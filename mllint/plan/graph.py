@@ -36,6 +36,9 @@ class PlanNode:
     site: "Site | None" = None
     view: "View | None" = None
     in_loop: bool = False
+    #: made in a loop the engine unrolled: how many passes those loops make together (0: a loop whose
+    #: passes are not known one by one, or no loop)
+    loop_passes: int = 0
     names: list[str] = field(default_factory=list)
     compared_at: "Site | None" = None
     _span: Span | None = None
