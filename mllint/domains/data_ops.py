@@ -44,6 +44,9 @@ def stats_of(*values: Value) -> tuple[Statistic, ...]:
             out.append(value)
         elif isinstance(value, Data):
             out.extend(value.stats)
+        elif isinstance(value, (DictV, Seq)):   # fillna({"a": mean}), replace({"x": median}), [q1, q3]
+            items = value.values if isinstance(value, DictV) else value.items
+            out.extend(s for s in items if isinstance(s, Statistic))
     return tuple(dict.fromkeys(out))
 
 

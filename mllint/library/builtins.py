@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..domains.folding import fold_call
 from dataclasses import replace
 
-from ..domains.values import TOP, Const, Data, DictV, Folds, Seq, SeqKind, Value
+from ..domains.values import TOP, Const, Data, DictV, Folds, Seq, SeqKind, Statistic, Value
 from .context import CallContext
 from .registration import Family, HandlerTable
 
@@ -100,6 +100,8 @@ def fold(ctx: CallContext, _receiver: None, args: list[Value], kwargs: dict[str,
         return fold_call(_FOLDED[ctx.name], first.value)
     if ctx.name == "len" and isinstance(first, Seq):
         return Const(len(first.items))
+    if ctx.name in ("int", "float", "abs", "round") and isinstance(first, Statistic):
+        return first   # round(df["a"].mean(), 2) is still that mean
     return TOP
 
 
