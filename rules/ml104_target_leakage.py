@@ -79,7 +79,7 @@ rf = RandomForestRegressor().fit(df.iloc[:, :-1], df["charges"])   # unknown col
             if not leaking:
                 continue
             story = _story(facts, fit)
-            key = (tuple(leaking), tuple(sorted(label)), tuple(id(site.node) for site, _ in story))
+            key = (tuple(leaking), tuple(sorted(label)))
             if key in found:
                 found[key][1].append((fit.site, "also fit on these features here"))
                 continue

@@ -71,7 +71,9 @@ print(reg.score(scaler.transform(X_test), y_test))
             fit = facts.fit_before(evaluation)
             if fit is None or evaluation.rows is None:   # unknown evaluation features: nothing to compare
                 continue
-            trained = {id(s.estimator): s for s in fit.feature_stats if s.estimator is not None}
+            # a transformer of a column that is not among the features (the target's LabelEncoder) is no step
+            trained = {id(s.estimator): s for s in fit.feature_stats if s.estimator is not None
+                       and (not s.reads or s.reads & fit.feature_lineage)}
             applied = {id(s.estimator) for s in evaluation.feature_stats if s.estimator is not None}
             refit = {s.estimator.class_name for s in evaluation.feature_stats if s.estimator is not None}
             # a transformer of the same class re-fit on these rows: that is ML302's finding, not a missed step

@@ -53,8 +53,12 @@ def select_rows(ctx: CallContext, data: Data, key: Value, description: str | Non
 
 
 def is_full_slice(value: Value) -> bool:
-    return isinstance(value, Seq) and value.kind is SeqKind.SLICE and all(
-        isinstance(v, Const) and v.value is None for v in value.items)
+    """``:``, and its spellings ``0:``, ``::1``, ``0::``: every row (or column)."""
+    if not (isinstance(value, Seq) and value.kind is SeqKind.SLICE and len(value.items) == 3
+            and all(isinstance(v, Const) for v in value.items)):
+        return False
+    start, stop, step = (v.value for v in value.items)
+    return start in (None, 0) and stop is None and step in (None, 1) and not isinstance(start, bool)
 
 
 def positional_columns(schema: Schema, key: Value) -> tuple[Column, ...] | None:
