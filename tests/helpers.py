@@ -19,6 +19,10 @@ from mllint.plan import Operator, Plan, PlanNode
 
 O = Operator
 
+#: ``../shared`` beside the checkout: benchmark data and the Kaggle corpus (not part of the repository).
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED_MISSING = f"needs {SHARED} (the benchmark data beside the checkout; see the README's Development section)"
+
 
 def write(tmp_path: Path, code: str, name: str = "pipeline.py") -> Path:
     path = tmp_path / name

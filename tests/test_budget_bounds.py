@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 import tracemalloc
-from pathlib import Path
 
 import pytest
 
@@ -23,7 +22,7 @@ from mllint.domains.values import DataKind, TOP, Const, Data, DictV, Seq, Statis
 from mllint.interpreter.budget import Budget
 from mllint.settings import Settings
 
-from helpers import write
+from helpers import SHARED, SHARED_MISSING, write
 
 WALL_GUARD = 20.0     # seconds: only catches a hang; the real assertions are on sizes
 HEAP_GUARD = 64e6     # bytes of Python allocations during one analysis
@@ -120,10 +119,10 @@ def test_schemas_provenances_and_literals_are_bounded_by_construction():
         DictV(tuple(Const(i) for i in range(MAX_ITEMS)), tuple(Const(i) for i in range(MAX_ITEMS)))
 
 
-_REAL_LAGS = Path("/work/shared/corpus/py/dslinter-2020/dlarionov_feature-engineering-xgboost.py")
+_REAL_LAGS = SHARED / "corpus" / "py" / "dslinter-2020" / "dlarionov_feature-engineering-xgboost.py"
 
 
-@pytest.mark.skipif(not _REAL_LAGS.is_file(), reason="the Kaggle corpus is not on this machine")
+@pytest.mark.skipif(not _REAL_LAGS.is_file(), reason=SHARED_MISSING)
 def test_the_real_predict_future_sales_notebook_is_quick(tmp_path):
     """750 lines of lag features merged in loops: past 100 s and 1 GB before the statistics were a set."""
     analysis, _, seconds, peak = _measured(tmp_path, _REAL_LAGS.read_text(encoding="utf-8"))

@@ -15,7 +15,6 @@ import ast
 import keyword
 import re
 import time
-from pathlib import Path
 
 import hypothesmith
 import pytest
@@ -27,7 +26,9 @@ from mllint.checker import check_analysis
 from mllint.render import RENDERERS
 from mllint.settings import Settings
 
-CASES_DIR = Path("/work/shared/bench/cases")
+from helpers import SHARED, SHARED_MISSING
+
+CASES_DIR = SHARED / "bench" / "cases"
 CASES = sorted(CASES_DIR.glob("*.py"))
 PREFIX = "import pandas as pd\nimport sklearn\n"
 RENDER_FORMATS = ("text", "json", "dot", "mermaid", "mlinspect")
@@ -45,7 +46,7 @@ FUZZ = settings(
     print_blob=False,
 )
 
-pytestmark = pytest.mark.skipif(not CASES, reason=f"no labelled cases in {CASES_DIR}")
+pytestmark = pytest.mark.skipif(not CASES, reason=SHARED_MISSING)
 
 
 def run_everything(source: str | bytes, path: str = "fuzzed.py") -> None:

@@ -18,10 +18,12 @@ from mllint.checker import check_analysis
 from mllint.sensitive import SensitiveTerms
 from mllint.settings import Settings
 
-PLANS = Path(__file__).resolve().parents[2] / "shared" / "bench" / "plans"
+from helpers import SHARED, SHARED_MISSING
+
+PLANS = SHARED / "bench" / "plans"
 PIPELINES = sorted(p.parent for p in PLANS.glob("*/pipeline.py") if (p.parent / "oracle.json").is_file())
 
-pytestmark = pytest.mark.skipif(not PIPELINES, reason="../shared/bench/plans is not available")
+pytestmark = pytest.mark.skipif(not PIPELINES, reason=SHARED_MISSING)
 
 
 def _findings(folder: Path, terms: SensitiveTerms):
