@@ -13,7 +13,7 @@ The package in two halves and the surfaces around them:
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def __getattr__(name: str):
