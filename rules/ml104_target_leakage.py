@@ -72,9 +72,10 @@ rf = RandomForestRegressor().fit(df.iloc[:, :-1], df["charges"])   # unknown col
             label = fit.label_lineage
             if not label:
                 continue
-            if fit.features is not None:
+            named = fit.features is not None
+            if named:
                 leaking = [c.name for c in fit.features.columns if c.lineage & label]
-            else:
+            else:   # an array: the columns have no names, only the lineage of what they were computed from
                 leaking = sorted(fit.feature_lineage & label)
             if not leaking:
                 continue
@@ -85,8 +86,9 @@ rf = RandomForestRegressor().fit(df.iloc[:, :-1], df["charges"])   # unknown col
                 continue
             names = ", ".join(f"`{c}`" for c in leaking)
             source = ", ".join(f"`{c}`" for c in sorted(label))
-            message = (f"{facts.estimator_name(fit.estimator)} is fit with feature(s) {names} taken or computed "
-                       f"from the label {source}: drop them from the features")
+            carried = f"feature(s) {names} taken or computed from the label {source}" if named else \
+                f"features computed from the label {source}"
+            message = f"{facts.estimator_name(fit.estimator)} is fit with {carried}: drop them from the features"
             found[key] = [(fit.site, message), story]
         for (site, message), related in found.values():
             yield self.finding(ctx, facts.statement_span(site), message, related)
