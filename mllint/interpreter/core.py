@@ -269,34 +269,40 @@ class Interpreter:
         ast_body = ast_stmt.body if isinstance(ast_stmt, (ast.For, ast.AsyncFor)) else None
         body = _block_body(stmt.body)
         if iterable is not None and len(iterable) == 1:   # one pass: straight-line code, not a loop
-            self.assign(stmt.target, iterable[0], scope, stmt.iter)
-            for name in _target_names(stmt.target):
-                scope.alias(name, scope.vars.get(name), scope)
             try:
+                self._bind_loop_item(stmt, iterable[0], scope)
                 self.exec_block(body, ast_body, scope)
             finally:
-                for name in _target_names(stmt.target):
-                    scope.forget_alias(name)
+                self._forget_loop_aliases(stmt.target, scope)
         elif iterable is not None and self.unroll_factor * max(len(iterable), 1) <= MAX_UNROLL:
             self.loop_depth += 1
             saved_factor = self.unroll_factor
             self.unroll_factor *= max(len(iterable), 1)
             try:
                 for item in iterable:   # unrolled: each element as it would run
-                    self.assign(stmt.target, item, scope, stmt.iter)
-                    for name in _target_names(stmt.target):   # for df in [train, test]: df is train, then test
-                        scope.alias(name, scope.vars.get(name), scope)
+                    self._bind_loop_item(stmt, item, scope)
                     self.exec_block(body, ast_body, scope)
             finally:
                 self.loop_depth -= 1
                 self.unroll_factor = saved_factor
-                for name in _target_names(stmt.target):
-                    scope.forget_alias(name)
+                self._forget_loop_aliases(stmt.target, scope)
         else:
             self._exec_loop_once(stmt.target, body, ast_body, scope, stmt.iter, self.calls.element(iterated))
         if stmt.orelse is not None:
             self.exec_block(_block_body(stmt.orelse.body),
                             ast_stmt.orelse if isinstance(ast_stmt, (ast.For, ast.AsyncFor)) else None, scope)
+
+    def _bind_loop_item(self, stmt: cst.For, item: Value, scope: Scope) -> None:
+        """Bind the loop target to one element; a name bound to a known dataframe is an alias of it
+        (``for df in [train, test]: df.fillna(..., inplace=True)`` changes train, then test)."""
+        self.assign(stmt.target, item, scope, stmt.iter)
+        for name in _target_names(stmt.target):
+            scope.alias(name, scope.vars.get(name), scope)
+
+    @staticmethod
+    def _forget_loop_aliases(target, scope: Scope) -> None:
+        for name in _target_names(target):
+            scope.forget_alias(name)
 
     def _exec_loop_once(self, target, body, ast_body, scope: Scope, origin, element: Value = TOP) -> None:
         """Zero or more iterations: run the body once in loop mode and join with the entry state."""
