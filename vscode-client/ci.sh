@@ -16,8 +16,8 @@ fi
 
 npm ci --no-audit --no-fund
 npm run compile
+bash bundle-python.sh   # before the unit tests: one of them checks the real bundle with $MLLINT_PYTHON
 npm test
-bash bundle-python.sh
 npm run package
 
 vsix=$(ls -t ./*.vsix | head -1)

@@ -19,6 +19,10 @@ if (fs.existsSync(bundleFile)) {
     out = `mllint-${bundle.vsceTarget}-${manifest.version}.vsix`;
     console.log(`packaging for ${bundle.vsceTarget}: bundled mllint for ${bundle.implementation} ${bundle.python} on ${bundle.platform}`);
 } else {
+    if (fs.existsSync(path.join(root, "bundled", "libs"))) {
+        console.error("bundled/libs exists without bundled/bundle.json: run bundle-python.sh again, or remove bundled/libs for a universal package");
+        process.exit(1);
+    }
     out = `mllint-${manifest.version}.vsix`;
     console.log("no bundled/bundle.json (run bundle-python.sh): universal package, the server comes from the user's environment");
 }
