@@ -45,10 +45,11 @@ export function normalizeImportStrategy(value: unknown): ImportStrategy {
 export type ShowNotifications = "off" | "onError" | "onWarning" | "always";
 export const SHOW_NOTIFICATIONS: readonly ShowNotifications[] = ["off", "onError", "onWarning", "always"];
 /**
- * The default shows errors only: a server that cannot start would otherwise fail silently (the
- * template defaults to `off`, but its server never depends on the user's environment).
+ * The default shows errors and warnings: a server that cannot start would otherwise fail silently,
+ * and a bundle that does not fit the interpreter (the installed mllint is used instead) is worth
+ * one notification. The template defaults to `off`, but its bundle runs on every Python.
  */
-export const DEFAULT_SHOW_NOTIFICATIONS: ShowNotifications = "onError";
+export const DEFAULT_SHOW_NOTIFICATIONS: ShowNotifications = "onWarning";
 
 export function normalizeShowNotifications(value: unknown): ShowNotifications {
     return SHOW_NOTIFICATIONS.includes(value as ShowNotifications) ? (value as ShowNotifications) : DEFAULT_SHOW_NOTIFICATIONS;

@@ -189,6 +189,19 @@ describe("extension bundle with a fake vscode", function () {
             await ext.deactivate();
         });
 
+        it("warns once and starts the mllint installed in the environment when there is one", async function () {
+            if (!process.env.MLLINT_PYTHON) {
+                this.skip();   // needs a Python with mllint installed
+            }
+            const { rec, ext } = await activateWith({ interpreter: [python] }, extension);
+            assert.deepEqual(rec.errors, [], JSON.stringify(rec));
+            assert.equal(rec.warnings.length, 1, JSON.stringify(rec));
+            assert.match(rec.warnings[0], /^mllint: the bundled mllint is for cpython 2\.7 on plan9-mips; this interpreter is .*; using the mllint installed in .+ instead\.$/);
+            // (the fake vscode cannot run a LanguageClient: the decision is what is checked here)
+            assert.ok(rec.log.includes("info mllint: the server installed in the interpreter's environment"), rec.log.join("\n"));
+            await ext.deactivate();
+        });
+
         it("keeps quiet with mllint.showNotifications off, and logs the error", async () => {
             const { rec, ext } = await activateWith({ interpreter: [python, "-S"], showNotifications: "off" }, extension);
             assert.deepEqual(rec.errors, []);

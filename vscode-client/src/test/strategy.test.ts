@@ -32,8 +32,8 @@ describe("strategy settings", () => {
         assert.equal(normalizeImportStrategy("fromEnvironment"), "fromEnvironment");
     });
 
-    it("filters notifications by mllint.showNotifications (default onError)", () => {
-        assert.equal(normalizeShowNotifications(undefined), "onError");
+    it("filters notifications by mllint.showNotifications (default onWarning)", () => {
+        assert.equal(normalizeShowNotifications(undefined), "onWarning");
         assert.equal(normalizeShowNotifications("always"), "always");
         const table = (["off", "onError", "onWarning", "always"] as const).map((setting) =>
             (["error", "warning", "info"] as const).map((level) => (shouldNotify(setting, level) ? 1 : 0)).join(""));
