@@ -40,7 +40,9 @@ required = [
     "extension/bundled/libs/mllint/lsp_server/server.py",
     "extension/bundled/libs/libcst/__init__.py",
     "extension/bundled/libs/pygls/__init__.py",
+    "extension/bundled/libs/pandas-stubs/__init__.pyi",   # read as text by mllint, found through its RECORD
 ]
+required += [n for n in names if n.startswith("extension/bundled/libs/pandas_stubs-") and n.endswith("/RECORD")][:1] or ["pandas_stubs-*.dist-info/RECORD"]
 missing = [name for name in required if name not in names]
 assert not missing, f"{vsix} lacks {missing}"
 unwanted = [n for n in names if "/node_modules/" in n or n.startswith("extension/src/") or "__pycache__" in n
