@@ -1,9 +1,11 @@
 /**
- * The mllint VS Code extension: starts the mllint language server
- * (`python -I -u -m mllint.lsp_server`, stdio, outside the workspace) with the user's Python and wires the
- * Restart and Show Pipeline Plan commands. Everything that can be decided without
- * VS Code lives in `launch.ts` / `plan.ts` (unit-tested with mocha).
+ * The mllint VS Code extension: starts the mllint language server (stdio, outside the workspace) with
+ * the user's Python -- from the libraries bundled in the extension (`mllint.importStrategy`
+ * `useBundled`), from the interpreter's environment (`python -I -u -m mllint.lsp_server`), or as
+ * `mllint.path` says -- and wires the Restart and Show Pipeline Plan commands. Everything that can be
+ * decided without VS Code lives in `launch.ts` / `strategy.ts` / `plan.ts` (unit-tested with mocha).
  */
+import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import {
@@ -18,18 +20,29 @@ import {
 } from "vscode-languageclient/node";
 import { PythonExtension, PVSC_EXTENSION_ID } from "@vscode/python-extension";
 import {
-    checkServerImportable,
     displayCommand,
+    INSTALL_SOURCE,
     installCommand,
     Interpreter,
     resolveInterpreter,
-    serverCommand,
-    serverWorkingDirectory,
     toServerSettings,
 } from "./launch";
-import { EXPLAIN_COMMAND, parseExplainResult, renderPlanHtml } from "./plan";
+import {
+    normalizeArgs,
+    normalizeImportStrategy,
+    normalizePathSetting,
+    normalizeShowNotifications,
+    NoticeLevel,
+    planServerLaunch,
+    resolveCwd,
+    ServerSource,
+    shouldNotify,
+} from "./strategy";
+import { EXPLAIN_COMMAND, parseExplainResult, PLAN_VIEW_SCRIPT, renderPlanHtml } from "./plan";
 
 const SECTION = "mllint";
+/** Settings that change how the server is started: a change restarts it. */
+const LAUNCH_SETTINGS = ["interpreter", "path", "args", "cwd", "importStrategy"];
 
 /** Python files on disk and unsaved, and the Python cells of Jupyter notebooks. */
 export const DOCUMENT_SELECTOR: DocumentSelector = [
@@ -48,7 +61,7 @@ let queue: Promise<void> = Promise.resolve();
 const notified = new Set<string>();
 /** The extension's install folder: the server's working directory (not the workspace). */
 let extensionPath: string | undefined;
-let planPanel: { panel: vscode.WebviewPanel; uri: vscode.Uri } | undefined;
+let planPanel: { panel: vscode.WebviewPanel; uri: vscode.Uri; script: vscode.Uri } | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
     extensionPath = context.extensionPath;
@@ -66,8 +79,9 @@ export function activate(context: vscode.ExtensionContext): void {
             if (event.affectsConfiguration(`${SECTION}.trace.server`)) {
                 traceOutput.settingChanged();
             }
-            if (event.affectsConfiguration(`${SECTION}.interpreter`)) {
-                void enqueue(() => restart("mllint.interpreter changed"));
+            const launchSetting = LAUNCH_SETTINGS.find((key) => event.affectsConfiguration(`${SECTION}.${key}`));
+            if (launchSetting) {
+                void enqueue(() => restart(`mllint.${launchSetting} changed`));
             } else if (event.affectsConfiguration(`${SECTION}.enable`)) {
                 // The server reads `enable` itself (per folder); only start or stop it as a whole here.
                 void enqueue(() => (anyEnabled() ? (client ? Promise.resolve() : start()) : stop()));
@@ -181,29 +195,46 @@ async function start(): Promise<void> {
     const folder = primaryFolder();
     const config = vscode.workspace.getConfiguration(SECTION, folder?.uri);
     const workspaceFolder = folder?.uri.scheme === "file" ? folder.uri.fsPath : undefined;
-    const cwd = serverWorkingDirectory(extensionPath);   // never the workspace: see launch.ts
+    const expansion = { workspaceFolder };
+    const cwd = resolveCwd(config.get("cwd"), expansion, extensionPath);   // default: never the workspace (see launch.ts)
+    const customPath = normalizePathSetting(config.get("path"), expansion);
+    const strategy = normalizeImportStrategy(config.get("importStrategy"));
     const interpreter = await resolveInterpreter({
         setting: config.get("interpreter"),
         pythonExtension: () => pythonExtensionInterpreter(folder?.uri),
-        expansion: { workspaceFolder },
+        expansion,
     });
     currentInterpreter = interpreter;
     const python = displayCommand(interpreter.command);
-    output.info(`Python: ${python} (from ${describeSource(interpreter)})`);
+    if (customPath.length > 0) {
+        output.info(`Server: ${displayCommand(customPath)} (from the mllint.path setting; mllint.interpreter and mllint.importStrategy do not apply)`);
+    } else {
+        output.info(`Python: ${python} (from ${describeSource(interpreter)}); mllint.importStrategy: ${strategy}`);
+    }
 
-    const check = await checkServerImportable(interpreter.command, { cwd });
-    if (check.status === "timeout") {
-        output.warn(check.message);
-    } else if (check.status !== "ok") {
-        output.error(check.message);
-        if (check.detail) {
-            output.error(check.detail);
+    const plan = await planServerLaunch({
+        strategy,
+        interpreter: interpreter.command,
+        path: customPath,
+        args: normalizeArgs(config.get("args"), expansion),
+        extensionPath,
+        cwd,
+    });
+    for (const notice of plan.notices) {
+        log(notice.level, notice.message);
+        void notify(notice.level, notice.message);
+    }
+    if (plan.kind === "none") {
+        output.error(plan.problem.message);
+        if (plan.problem.detail) {
+            output.error(plan.problem.detail);
         }
-        void notifyNotStartable(interpreter, check.status, check.message);
+        void notifyNotStartable(interpreter, plan.problem.status, plan.problem.message);
         return;
     }
 
-    const server = serverCommand(interpreter.command);
+    const server = plan.server;
+    output.info(`mllint: ${describeServerSource(plan.source)}`);
     const serverOptions: ServerOptions = {
         command: server.command,
         args: server.args,
@@ -231,7 +262,7 @@ async function start(): Promise<void> {
     } catch (error) {
         client = undefined;
         output.error(`The mllint server failed to start: ${errorMessage(error)}`);
-        void vscode.window.showErrorMessage(`mllint: the language server failed to start with ${python}. See the "mllint" output.`, "Show Output")
+        void notify("error", `mllint: the language server failed to start (${displayCommand([server.command, ...server.args])}). See the "mllint" output.`, "Show Output")
             .then((choice) => choice && output.show());
         try {
             await next.dispose();
@@ -249,6 +280,39 @@ function describeSource(interpreter: Interpreter): string {
     }
 }
 
+function describeServerSource(source: ServerSource): string {
+    switch (source) {
+        case "bundled": return "the server bundled with the extension (bundled/libs)";
+        case "environment": return "the server installed in the interpreter's environment";
+        case "path": return "the mllint.path command";
+    }
+}
+
+function log(level: NoticeLevel, message: string): void {
+    if (level === "error") {
+        output.error(message);
+    } else if (level === "warning") {
+        output.warn(message);
+    } else {
+        output.info(message);
+    }
+}
+
+/**
+ * Shows a notification when `mllint.showNotifications` allows its level (the output channel has every
+ * message anyway); the same message pops up once per session until "Restart Server".
+ */
+async function notify(level: NoticeLevel, message: string, ...actions: string[]): Promise<string | undefined> {
+    const setting = normalizeShowNotifications(vscode.workspace.getConfiguration(SECTION).get("showNotifications"));
+    if (!shouldNotify(setting, level) || notified.has(message)) {
+        return undefined;
+    }
+    notified.add(message);
+    const show = level === "error" ? vscode.window.showErrorMessage
+        : level === "warning" ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    return show(message, ...actions);
+}
+
 /** The `mllint` section as a plain object (the server keys; `null` values are kept as null). */
 function sectionValues(config: vscode.WorkspaceConfiguration): Record<string, unknown> {
     const keys = ["enable", "severity", "sensitiveColumns", "extendSensitiveColumns", "select", "ignore"];
@@ -256,11 +320,6 @@ function sectionValues(config: vscode.WorkspaceConfiguration): Record<string, un
 }
 
 async function notifyNotStartable(interpreter: Interpreter, status: string, message: string): Promise<void> {
-    const key = `${status}\0${interpreter.command.join("\0")}`;
-    if (notified.has(key)) {
-        return;
-    }
-    notified.add(key);
     const hasPython = vscode.extensions.getExtension(PVSC_EXTENSION_ID) !== undefined;
     const actions: string[] = [];
     if (status !== "interpreter-not-found") {
@@ -270,11 +329,11 @@ async function notifyNotStartable(interpreter: Interpreter, status: string, mess
         actions.push("Select Interpreter");
     }
     actions.push("Open Settings", "Show Output");
-    const choice = await vscode.window.showErrorMessage(message, ...actions);
+    const choice = await notify("error", message, ...actions);
     switch (choice) {
         case "Copy Install Command":
             await vscode.env.clipboard.writeText(installCommand(interpreter.command));
-            void vscode.window.showInformationMessage("mllint: install command copied; run it in a terminal, then \"mllint: Restart Server\".");
+            void vscode.window.showInformationMessage(`mllint: install command copied; replace ${INSTALL_SOURCE} with your clone of the mllint repository (or a release wheel), run it in a terminal, then "mllint: Restart Server".`);
             break;
         case "Select Interpreter":
             await vscode.commands.executeCommand("python.setInterpreter");
@@ -381,6 +440,11 @@ function planTarget(uri: vscode.Uri): vscode.Uri {
     return uri;
 }
 
+/** dist/webview/planView.js inside the extension: Mermaid and the drawing code, bundled by esbuild. */
+function planViewScriptUri(context: vscode.ExtensionContext): vscode.Uri {
+    return vscode.Uri.joinPath(context.extensionUri, ...PLAN_VIEW_SCRIPT);
+}
+
 async function showPlan(context: vscode.ExtensionContext): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     const notebook = vscode.window.activeNotebookEditor?.notebook;
@@ -403,8 +467,15 @@ async function showPlan(context: vscode.ExtensionContext): Promise<void> {
         const panel = vscode.window.createWebviewPanel("mllint.plan", "mllint plan", {
             viewColumn: vscode.ViewColumn.Beside,
             preserveFocus: true,
-        }, { enableScripts: false, enableCommandUris: false, localResourceRoots: [], retainContextWhenHidden: false });
-        planPanel = { panel, uri: target };
+        }, {
+            // The bundled Mermaid script draws the diagram; it is the only resource the page may load.
+            enableScripts: true,
+            enableCommandUris: false,
+            enableForms: false,
+            localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, ...PLAN_VIEW_SCRIPT.slice(0, -1))],
+            retainContextWhenHidden: false,
+        });
+        planPanel = { panel, uri: target, script: planViewScriptUri(context) };
         panel.onDidDispose(() => {
             planPanel = undefined;
         }, undefined, context.subscriptions);
@@ -433,7 +504,13 @@ async function refreshPlan(target: vscode.Uri): Promise<void> {
         if (planPanel !== view || view.uri.toString() !== target.toString()) {
             return;   // another document's plan was requested meanwhile
         }
-        view.panel.webview.html = renderPlanHtml({ document: label, plan: parseExplainResult(result), generatedAt: new Date() });
+        view.panel.webview.html = renderPlanHtml({
+            document: label,
+            plan: parseExplainResult(result),
+            generatedAt: new Date(),
+            scriptUri: view.panel.webview.asWebviewUri(view.script).toString(),
+            nonce: randomBytes(18).toString("base64"),
+        });
     } catch (error) {
         output.error(`mllint.explain ${target.toString()}: ${errorMessage(error)}`);
         void vscode.window.showErrorMessage(`mllint: no plan for ${label}: ${errorMessage(error)}`);

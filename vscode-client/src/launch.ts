@@ -31,8 +31,12 @@ export const LAUNCH: LaunchSpec = Object.freeze({
 
 /** The Python module started as the language server (`python -I -u -m mllint.lsp_server`). */
 export const SERVER_MODULE = LAUNCH.module;
-/** The distribution that provides it on PyPI. */
-export const PIP_PACKAGE = "mllint-plan";
+/** The distribution that provides it. It is not on PyPI (`mllint` there is an unrelated project). */
+export const DISTRIBUTION = "mllint-plan";
+/** What `pip install` is given: a clone of the repository (or a wheel from a release), never a PyPI name. */
+export const INSTALL_SOURCE = "/path/to/mllint";
+/** Where to get it, in one sentence, wherever the extension names the install command. */
+export const INSTALL_HINT = `${INSTALL_SOURCE} is a clone of the mllint repository or a wheel from a release; ${DISTRIBUTION} is not on PyPI`;
 
 // ---------------------------------------------------------------------------------------------
 // Interpreter
@@ -258,21 +262,21 @@ export function classifyImportCheck(interpreter: string[], result: RunResult): C
     if (missing === "mllint") {
         return {
             status: "not-installed",
-            message: `mllint is not installed in ${python}: pip install ${PIP_PACKAGE} (the server runs isolated: PYTHONPATH and user site-packages are not used)`,
+            message: `mllint is not installed in ${python}: ${python} -m pip install ${INSTALL_SOURCE} (${INSTALL_HINT}; the server runs isolated: PYTHONPATH and user site-packages are not used)`,
             detail,
         };
     }
     if (missing === SERVER_MODULE) {
         return {
             status: "no-server",
-            message: `The mllint installed in ${python} has no language server: pip install --upgrade ${PIP_PACKAGE}`,
+            message: `The mllint installed in ${python} has no language server: ${python} -m pip install --upgrade ${INSTALL_SOURCE} (${INSTALL_HINT})`,
             detail,
         };
     }
     const lastLine = detail.split(/\r?\n/).filter((l) => l.trim() !== "").pop() ?? `exit code ${result.code}`;
     return {
         status: "broken",
-        message: `mllint cannot start in ${python} (${lastLine}): pip install --upgrade ${PIP_PACKAGE}`,
+        message: `mllint cannot start in ${python} (${lastLine}): ${python} -m pip install --upgrade ${INSTALL_SOURCE} (${INSTALL_HINT})`,
         detail,
     };
 }
@@ -291,13 +295,14 @@ export async function checkServerImportable(
     return classifyImportCheck(interpreter, result);
 }
 
-/** The shell command that installs mllint into the interpreter (for "Copy install command"). */
+/** The shell command that installs mllint into the interpreter from a clone or a release wheel (for
+ * "Copy Install Command"; the user replaces INSTALL_SOURCE with the real path). */
 export function installCommand(interpreter: string[], platform: NodeJS.Platform = process.platform): string {
     const quote = platform === "win32"
         ? (s: string) => (/[\s"&|<>^]/.test(s) ? `"${s}"` : s)
         : (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
     const python = interpreter.map(quote).join(" ");
-    return `${platform === "win32" && /[\s]/.test(interpreter[0]) ? "& " : ""}${python} -m pip install --upgrade ${PIP_PACKAGE}`;
+    return `${platform === "win32" && /[\s]/.test(interpreter[0]) ? "& " : ""}${python} -m pip install --upgrade ${INSTALL_SOURCE}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,16 @@
 /**
- * The "Show Pipeline Plan" view, free of any `vscode` import: validating the
- * result of the server's `mllint.explain` command and rendering it as the HTML of
- * a webview (plain text, no scripts, no network: the Mermaid source is shown as text).
+ * The "Show Pipeline Plan" view, free of any `vscode` import: validating the result of the
+ * server's `mllint.explain` command and building the HTML of the webview: the Mermaid diagram,
+ * drawn by the Mermaid library bundled into the extension (dist/webview/planView.js, see
+ * src/webview/), then the text listing and the Mermaid source. Nothing is fetched from the
+ * network: the CSP allows one script, by nonce, and inline styles (Mermaid's SVG carries them).
  */
+
+/** The bundled webview script, relative to the extension's folder (built by esbuild.mjs). */
+export const PLAN_VIEW_SCRIPT = ["dist", "webview", "planView.js"] as const;
+/** The element ids the webview script reads and writes (src/webview/planView.ts). */
+export const DIAGRAM_ID = "diagram";
+export const MERMAID_SOURCE_ID = "mermaid-source";
 
 /** The server's `mllint.explain` command, with arguments `[uri]`. */
 export const EXPLAIN_COMMAND = "mllint.explain";
@@ -45,33 +53,50 @@ export interface PlanPage {
     plan: Plan;
     /** When the plan was computed (shown as a time). */
     generatedAt?: Date;
+    /** The webview URI of PLAN_VIEW_SCRIPT (`webview.asWebviewUri`). */
+    scriptUri: string;
+    /** A fresh random nonce per page: the only script the CSP allows is the one carrying it. */
+    nonce: string;
+}
+
+/** The page's Content-Security-Policy: nothing but the nonce'd script and inline styles. */
+export function planContentSecurityPolicy(nonce: string): string {
+    return `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline';`;
 }
 
 /**
- * A self-contained page: the text rendering of the plan and its Mermaid source, both in
- * `<pre>`, styled with the editor's theme variables. The CSP forbids scripts and any
- * network access.
+ * A page with the diagram first (drawn by the bundled script from the Mermaid source, which
+ * sits escaped in a `<pre>` below), then the text rendering of the plan. Without Mermaid
+ * source there is no diagram and no script.
  */
 export function renderPlanHtml(page: PlanPage): string {
     const { plan } = page;
+    if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(page.nonce)) {
+        throw new Error("renderPlanHtml: the nonce must be 16 or more base64 characters");
+    }
     const time = page.generatedAt ? ` <span class="time">(${escapeHtml(page.generatedAt.toLocaleTimeString())})</span>` : "";
+    const hasDiagram = plan.mermaid.trim() !== "";
     const sections: string[] = [];
+    if (hasDiagram) {
+        sections.push(`<div id="${DIAGRAM_ID}" class="diagram" role="img" aria-label="Pipeline plan diagram"><p class="hint">Drawing the diagram...</p></div>`);
+    }
     if (plan.text.trim() !== "") {
         sections.push(`<h2>Plan</h2>\n<pre class="plan">${escapeHtml(plan.text)}</pre>`);
     }
-    if (plan.mermaid.trim() !== "") {
+    if (hasDiagram) {
         sections.push(
-            `<h2>Mermaid</h2>\n<p class="hint">Paste into a <code>\`\`\`mermaid</code> block of a Markdown file or any Mermaid renderer to draw the graph.</p>\n` +
-            `<pre class="mermaid-source">${escapeHtml(plan.mermaid)}</pre>`);
+            `<details>\n<summary>Mermaid source</summary>\n` +
+            `<pre id="${MERMAID_SOURCE_ID}" class="mermaid-source">${escapeHtml(plan.mermaid)}</pre>\n</details>`);
     }
     if (sections.length === 0) {
         sections.push(`<p>The plan is empty: no pandas or scikit-learn operations were found.</p>`);
     }
+    const script = hasDiagram ? `\n<script nonce="${page.nonce}" src="${escapeHtml(page.scriptUri)}"></script>` : "";
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">
+<meta http-equiv="Content-Security-Policy" content="${planContentSecurityPolicy(page.nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>mllint plan: ${escapeHtml(page.document)}</title>
 <style>
@@ -79,6 +104,10 @@ export function renderPlanHtml(page: PlanPage): string {
   h1 { font-size: 1.2em; font-weight: 600; }
   h2 { font-size: 1em; font-weight: 600; margin-top: 1.5em; }
   .time, .hint { color: var(--vscode-descriptionForeground); }
+  .diagram { overflow: auto; }
+  .diagram svg { max-width: 100%; height: auto; }
+  .diagram .error { color: var(--vscode-errorForeground); }
+  summary { cursor: pointer; margin-top: 1.5em; }
   pre { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size);
         background: var(--vscode-textCodeBlock-background); padding: 0.75em; overflow-x: auto;
         white-space: pre; user-select: text; }
@@ -86,7 +115,7 @@ export function renderPlanHtml(page: PlanPage): string {
 </head>
 <body>
 <h1>Pipeline plan: ${escapeHtml(page.document)}${time}</h1>
-${sections.join("\n")}
+${sections.join("\n")}${script}
 </body>
 </html>
 `;

@@ -6,6 +6,7 @@
  * the protocol smoke test.)
  */
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -99,10 +100,10 @@ function loadExtension(vscode: unknown): Extension {
     }
 }
 
-async function activateWith(settings: Record<string, unknown>): Promise<{ rec: Recorded; ext: Extension }> {
+async function activateWith(settings: Record<string, unknown>, extensionPath?: string): Promise<{ rec: Recorded; ext: Extension }> {
     const rec: Recorded = { commands: [], errors: [], warnings: [], log: [] };
     const ext = loadExtension(fakeVscode(settings, rec));
-    ext.activate({ subscriptions: [] });
+    ext.activate({ subscriptions: [], extensionPath });
     // The server starts in the background: wait until it has decided (logged a verdict).
     const deadline = Date.now() + 15_000;
     while (!rec.log.some((l) => /^(error|info Starting|info mllint is disabled)/.test(l)) && Date.now() < deadline) {
@@ -136,7 +137,7 @@ describe("extension bundle with a fake vscode", function () {
         await ext.deactivate();
     });
 
-    it("says 'pip install mllint-plan' when mllint is not importable", async function () {
+    it("gives the install-from-clone command when mllint is not importable", async function () {
         if (process.platform === "win32") {
             this.skip();
         }
@@ -145,11 +146,68 @@ describe("extension bundle with a fake vscode", function () {
         fs.writeFileSync(python, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'mllint'\" >&2\nexit 1\n", { mode: 0o755 });
         try {
             const { rec, ext } = await activateWith({ interpreter: [python] });
-            assert.deepEqual(rec.errors, [`mllint is not installed in ${python}: pip install mllint-plan (the server runs isolated: PYTHONPATH and user site-packages are not used)`]);
+            assert.deepEqual(rec.errors, [`mllint is not installed in ${python}: ${python} -m pip install /path/to/mllint (/path/to/mllint is a clone of the mllint repository or a wheel from a release; mllint-plan is not on PyPI; the server runs isolated: PYTHONPATH and user site-packages are not used)`]);
             await ext.deactivate();
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+
+    describe("with a bundle built for another Python", () => {
+        let extension: string;
+        let python: string;
+
+        before(function () {
+            python = process.env.MLLINT_PYTHON || "python3";
+            try {
+                execFileSync(python, ["-c", "pass"], { stdio: "ignore" });
+            } catch {
+                this.skip();
+            }
+            // The real launcher, and a manifest for a Python nobody runs.
+            extension = fs.mkdtempSync(path.join(os.tmpdir(), "mllint-ext-"));
+            fs.mkdirSync(path.join(extension, "bundled", "tool"), { recursive: true });
+            fs.mkdirSync(path.join(extension, "bundled", "libs"));
+            fs.copyFileSync(path.resolve(__dirname, "..", "..", "bundled", "tool", "mllint_server.py"),
+                path.join(extension, "bundled", "tool", "mllint_server.py"));
+            fs.writeFileSync(path.join(extension, "bundled", "bundle.json"),
+                JSON.stringify({ implementation: "cpython", python: "2.7", platform: "plan9-mips" }));
+        });
+
+        after(() => {
+            if (extension) {
+                fs.rmSync(extension, { recursive: true, force: true });
+            }
+        });
+
+        // `python -S`: no site-packages, so the environment has no mllint either.
+        it("falls back to the environment and names both problems and the install command in one error", async () => {
+            const { rec, ext } = await activateWith({ interpreter: [python, "-S"] }, extension);
+            assert.equal(rec.errors.length, 1, JSON.stringify(rec));
+            assert.match(rec.errors[0], /^mllint: the bundled mllint is for cpython 2\.7 on plan9-mips; this interpreter is \w+ 3\.\d+ on .+, and mllint is not installed in .+ -S: .+ -S -m pip install \/path\/to\/mllint \(/);
+            assert.ok(rec.log.some((l) => l.includes("mllint.importStrategy: useBundled")), rec.log.join("\n"));
+            await ext.deactivate();
+        });
+
+        it("warns once and starts the mllint installed in the environment when there is one", async function () {
+            if (!process.env.MLLINT_PYTHON) {
+                this.skip();   // needs a Python with mllint installed
+            }
+            const { rec, ext } = await activateWith({ interpreter: [python] }, extension);
+            assert.deepEqual(rec.errors, [], JSON.stringify(rec));
+            assert.equal(rec.warnings.length, 1, JSON.stringify(rec));
+            assert.match(rec.warnings[0], /^mllint: the bundled mllint is for cpython 2\.7 on plan9-mips; this interpreter is .*; using the mllint installed in .+ instead\.$/);
+            // (the fake vscode cannot run a LanguageClient: the decision is what is checked here)
+            assert.ok(rec.log.includes("info mllint: the server installed in the interpreter's environment"), rec.log.join("\n"));
+            await ext.deactivate();
+        });
+
+        it("keeps quiet with mllint.showNotifications off, and logs the error", async () => {
+            const { rec, ext } = await activateWith({ interpreter: [python, "-S"], showNotifications: "off" }, extension);
+            assert.deepEqual(rec.errors, []);
+            assert.ok(rec.log.some((l) => /^error mllint: the bundled mllint is for cpython 2\.7/.test(l)), rec.log.join("\n"));
+            await ext.deactivate();
+        });
     });
 
     it("does not start (nor check) anything when disabled", async () => {

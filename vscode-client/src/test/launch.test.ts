@@ -150,14 +150,14 @@ describe("import check", () => {
     it("says how to install mllint when it is missing", () => {
         const result = classifyImportCheck(python, noModule("mllint"));
         assert.equal(result.status, "not-installed");
-        assert.equal(result.message, "mllint is not installed in /venv/bin/python: pip install mllint-plan (the server runs isolated: PYTHONPATH and user site-packages are not used)");
+        assert.equal(result.message, "mllint is not installed in /venv/bin/python: /venv/bin/python -m pip install /path/to/mllint (/path/to/mllint is a clone of the mllint repository or a wheel from a release; mllint-plan is not on PyPI; the server runs isolated: PYTHONPATH and user site-packages are not used)");
         assert.match(result.detail, /No module named 'mllint'/);
     });
 
     it("asks for an upgrade when mllint has no language server", () => {
         const result = classifyImportCheck(python, noModule("mllint.lsp_server"));
         assert.equal(result.status, "no-server");
-        assert.match(result.message, /pip install --upgrade mllint-plan/);
+        assert.match(result.message, /\/venv\/bin\/python -m pip install --upgrade \/path\/to\/mllint \(.*not on PyPI\)$/);
     });
 
     it("reports a broken installation with the error's last line", () => {
@@ -182,13 +182,13 @@ describe("import check", () => {
     it("quotes interpreter paths with spaces in messages", () => {
         assert.equal(displayCommand(["/My Envs/python", "-X", "utf8"]), "\"/My Envs/python\" -X utf8");
         const result = classifyImportCheck(["/My Envs/python"], noModule("mllint"));
-        assert.equal(result.message, "mllint is not installed in \"/My Envs/python\": pip install mllint-plan (the server runs isolated: PYTHONPATH and user site-packages are not used)");
+        assert.match(result.message, /^mllint is not installed in "\/My Envs\/python": "\/My Envs\/python" -m pip install \/path\/to\/mllint \(/);
     });
 
     it("builds a shell install command for the interpreter", () => {
-        assert.equal(installCommand(["/venv/bin/python"], "linux"), "/venv/bin/python -m pip install --upgrade mllint-plan");
-        assert.equal(installCommand(["/my env/python"], "linux"), "'/my env/python' -m pip install --upgrade mllint-plan");
-        assert.equal(installCommand(["C:\\My Env\\python.exe"], "win32"), "& \"C:\\My Env\\python.exe\" -m pip install --upgrade mllint-plan");
+        assert.equal(installCommand(["/venv/bin/python"], "linux"), "/venv/bin/python -m pip install --upgrade /path/to/mllint");
+        assert.equal(installCommand(["/my env/python"], "linux"), "'/my env/python' -m pip install --upgrade /path/to/mllint");
+        assert.equal(installCommand(["C:\\My Env\\python.exe"], "win32"), "& \"C:\\My Env\\python.exe\" -m pip install --upgrade /path/to/mllint");
     });
 });
 

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { toServerSettings } from "../launch";
+import { DEFAULT_SHOW_NOTIFICATIONS, IMPORT_STRATEGIES, normalizeImportStrategy, SHOW_NOTIFICATIONS } from "../strategy";
 
 // out/test/manifest.test.js -> the package root
 const root = path.resolve(__dirname, "..", "..");
@@ -22,7 +23,8 @@ describe("package.json", () => {
 
     it("loads the esbuild bundle and activates on Python files and notebooks", () => {
         assert.equal(manifest.main, "./dist/extension.js");
-        assert.deepEqual(manifest.activationEvents, ["onLanguage:python", "onNotebook:jupyter-notebook"]);
+        assert.deepEqual(manifest.activationEvents,
+            ["onLanguage:python", "workspaceContains:*.py", "onNotebook:jupyter-notebook", "onNotebook:interactive"]);
     });
 
     it("contributes the two commands", () => {
@@ -31,12 +33,41 @@ describe("package.json", () => {
         assert.deepEqual(commands, { "mllint.restart": "mllint: Restart Server", "mllint.showPlan": "mllint: Show Pipeline Plan" });
     });
 
-    it("contributes every server setting plus interpreter and trace", () => {
+    it("contributes every server setting plus the template's launch settings and trace", () => {
         assert.deepEqual(Object.keys(properties).sort(), [
-            "mllint.enable", "mllint.extendSensitiveColumns", "mllint.ignore", "mllint.interpreter", "mllint.select",
-            "mllint.sensitiveColumns", "mllint.severity", "mllint.trace.server",
+            "mllint.args", "mllint.cwd", "mllint.enable", "mllint.extendSensitiveColumns", "mllint.ignore",
+            "mllint.importStrategy", "mllint.interpreter", "mllint.path", "mllint.select",
+            "mllint.sensitiveColumns", "mllint.severity", "mllint.showNotifications", "mllint.trace.server",
         ]);
         assert.deepEqual(properties["mllint.trace.server"].enum, ["off", "messages", "verbose"]);
+    });
+
+    it("matches strategy.ts for importStrategy and showNotifications", () => {
+        assert.deepEqual(properties["mllint.importStrategy"].enum, [...IMPORT_STRATEGIES]);
+        assert.equal(properties["mllint.importStrategy"].default, normalizeImportStrategy(undefined));
+        assert.deepEqual(properties["mllint.showNotifications"].enum, [...SHOW_NOTIFICATIONS]);
+        assert.equal(properties["mllint.showNotifications"].default, DEFAULT_SHOW_NOTIFICATIONS);
+    });
+
+    it("restricts every setting that picks what runs in untrusted workspaces", () => {
+        assert.deepEqual([...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(),
+            ["mllint.args", "mllint.cwd", "mllint.importStrategy", "mllint.interpreter", "mllint.path"]);
+    });
+
+    it("names the repository, the issue tracker and a homepage (no --allow-missing-repository)", () => {
+        assert.match(manifest.repository.url, /^https:\/\/github\.com\/[\w-]+\/[\w-]+\.git$/);
+        assert.match(manifest.bugs.url, /^https:\/\/github\.com\/.+\/issues$/);
+        assert.match(manifest.homepage, /^https:\/\//);
+        const scripts = JSON.stringify(manifest.scripts) + fs.readFileSync(path.join(root, "package.mjs"), "utf8")
+            + fs.readFileSync(path.join(root, "ci.sh"), "utf8");
+        assert.ok(!scripts.includes("--allow-missing-repository"));
+    });
+
+    it("never tells users to pip install mllint-plan from PyPI", () => {
+        for (const file of ["README.md", "package.json", path.join("src", "launch.ts")]) {
+            const text = fs.readFileSync(path.join(root, file), "utf8");
+            assert.ok(!/pip install (--upgrade )?mllint(-plan)?\b(?!\/)/.test(text), `${file} names a PyPI install`);
+        }
     });
 
     it("has defaults that send nothing but enable to the server", () => {
@@ -47,10 +78,14 @@ describe("package.json", () => {
     });
 
     it("ships no dependencies in the .vsix (the bundle has them)", () => {
-        assert.match(manifest.scripts.package, /vsce package --no-dependencies/);
+        assert.equal(manifest.scripts.package, "node package.mjs");
+        assert.match(fs.readFileSync(path.join(root, "package.mjs"), "utf8"), /\["package", "--no-dependencies"\]/);
         const ignore = fs.readFileSync(path.join(root, ".vscodeignore"), "utf8");
         for (const entry of ["node_modules/**", "src/**", "out/**"]) {
             assert.ok(ignore.split(/\r?\n/).includes(entry), `.vscodeignore lacks ${entry}`);
         }
+        assert.ok(!/^bundled/m.test(ignore), ".vscodeignore must keep bundled/ (the launcher and the Python libraries)");
+        const gitignore = fs.readFileSync(path.join(root, ".gitignore"), "utf8").split(/\r?\n/);
+        assert.ok(gitignore.includes("bundled/libs/") && gitignore.includes("bundled/bundle.json"), "bundled/libs must stay out of git");
     });
 });

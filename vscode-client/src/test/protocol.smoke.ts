@@ -8,6 +8,11 @@
  * Python: $MLLINT_PYTHON, else python3. When `mllint.lsp_server` is not importable there
  * the test is skipped with a message (exit 0), unless MLLINT_SMOKE_STRICT=1 (exit 1).
  *
+ * MLLINT_SMOKE_STRATEGY=useBundled starts the server as the extension does by default: through
+ * bundled/tool/mllint_server.py from bundled/libs (built by bundle-python.sh), with `python -S`, so
+ * that no site-packages at all are visible and the bundle alone must carry mllint and everything it
+ * imports. Without a usable bundle that is a failure under MLLINT_SMOKE_STRICT=1, not a fallback.
+ *
  * Steps: initialize (+ checks of the server's capabilities) -> initialized -> didOpen of a
  * script that scales before the split -> ML101 (source "mllint") by textDocument/diagnostic
  * (pull) when advertised, else a publishDiagnostics within 20 s -> mllint.explain when
@@ -40,7 +45,8 @@ import {
     StreamMessageReader,
     StreamMessageWriter,
 } from "vscode-languageserver-protocol/node";
-import { checkServerImportable, displayCommand, serverCommand } from "../launch";
+import { checkServerImportable, displayCommand, ServerCommand, serverCommand } from "../launch";
+import { checkBundle, bundledServerCommand } from "../strategy";
 import { parseExplainResult } from "../plan";
 
 /** Modules the server imports; a workspace copy of any of them must never run. */
@@ -146,9 +152,11 @@ async function main(): Promise<number> {
     const python = process.env.MLLINT_PYTHON || "python3";
     const strict = process.env.MLLINT_SMOKE_STRICT === "1";
     const verbose = process.env.MLLINT_SMOKE_VERBOSE === "1";
-    const interpreter = [python];
+    const bundled = process.env.MLLINT_SMOKE_STRATEGY === "useBundled";
+    const extensionPath = path.resolve(__dirname, "..", "..");
+    const interpreter = bundled ? [python, "-S"] : [python];
 
-    const check = await checkServerImportable(interpreter);
+    const check = bundled ? await checkBundle(interpreter, extensionPath) : await checkServerImportable(interpreter);
     if (check.status !== "ok" && check.status !== "timeout") {
         const message = `protocol smoke test skipped: ${check.message}${check.detail ? `\n${check.detail}` : ""}`;
         if (strict) {
@@ -172,7 +180,7 @@ async function main(): Promise<number> {
     const uri = pathToFileURL(file).href;
     const rootUri = pathToFileURL(workspace).href;
 
-    const server = serverCommand(interpreter);
+    const server: ServerCommand = bundled ? bundledServerCommand(interpreter, extensionPath) : serverCommand(interpreter);
     console.log(`spawning: ${displayCommand([server.command, ...server.args])} (cwd ${workspace})`);
     const child: ChildProcess = spawn(server.command, server.args, {
         cwd: workspace,
