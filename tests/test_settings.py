@@ -159,7 +159,7 @@ def test_errors_name_the_key(table, words):
     with pytest.raises(ConfigError) as info:
         settings_from_table(table, "/p/pyproject.toml")
     message = str(info.value)
-    assert message.startswith("/p/pyproject.toml: ")
+    assert "/p/pyproject.toml" in message   # the file, then the key
     assert "\n" not in message
     for word in words:
         assert word in message
@@ -237,7 +237,7 @@ def test_load_settings_sees_an_edited_file(tmp_path):
 def test_load_settings_errors_name_the_file(tmp_path):
     path = tmp_path / "pyproject.toml"
     path.write_text("[tool.mllint]\nbogus = true\n")
-    with pytest.raises(ConfigError, match=r"pyproject\.toml: unknown key \[tool\.mllint\] 'bogus'"):
+    with pytest.raises(ConfigError, match=r"unknown key 'bogus' in \[tool\.mllint\] of .*pyproject\.toml"):
         load(tmp_path)
     assert str(path) in _error(tmp_path)
 
