@@ -32,7 +32,7 @@ table (an unknown key, a value of the wrong type, a code that is not an mllint r
 pyproject.toml that is not valid TOML) as {CONFIG_ERROR_CODE} on line 1 of every file under
 that configuration, naming the file and the key, instead of checking those files with
 settings the user did not write.  `mllint check` and `mllint explain` print the same
-message and exit with status 2.  Fix the configuration; `# noqa` does not apply."""
+message and exit with status 2.  Fix the configuration: until then those files are not checked."""
 
 PYPROJECT = "pyproject.toml"
 
