@@ -30,7 +30,7 @@ from helpers import mllint_cli
 from mllint.config_discovery import CONFIG_ERROR_CODE, ConfigResolver
 from mllint.rules import rule_codes
 from mllint.settings import ConfigError
-from test_lsp_server import client, codes, diagnostics_where, has, open_doc, start  # noqa: F401 - the fixture
+from test_lsp_server import CLIENTS, client, codes, diagnostics_where, has, open_doc, start  # noqa: F401 - fixture
 
 #: line 4: a filter on `income`, line 5: a filter on `age`, line 6: a fit on income and age.
 LOANS = """\
@@ -281,8 +281,10 @@ def test_mllint_rule_ml001_documents_the_code(project):
 
 # --- the language server ----------------------------------------------------------------------------
 
-async def test_language_server_applies_the_configuration_of_each_document(client: LanguageClient, project):  # noqa: F811
-    await start(client, "visual-studio-code", project)
+@pytest.mark.parametrize("spec", CLIENTS)
+async def test_language_server_applies_the_configuration_of_each_document(client: LanguageClient, spec,  # noqa: F811
+                                                                         project):
+    await start(client, spec, project)
     deep = open_doc(client, project / "mid" / "sub" / "deep.py", LOANS)
     top = open_doc(client, project / "top.py", LOANS)
     found = await diagnostics_where(client, deep, has("ML202"), "the sub-folder's table")
@@ -291,10 +293,12 @@ async def test_language_server_applies_the_configuration_of_each_document(client
     assert codes(found) == [(code, line - 1) for code, line in UNDER_ROOT]
 
 
-async def test_language_server_shows_an_invalid_configuration_as_an_error(client: LanguageClient, project):  # noqa: F811
+@pytest.mark.parametrize("spec", CLIENTS)
+async def test_language_server_shows_an_invalid_configuration_as_an_error(client: LanguageClient, spec,  # noqa: F811
+                                                                         project):
     bad = project / "mid" / "sub" / "pyproject.toml"
     bad.write_text(BAD_KEY, encoding="utf-8")
-    await start(client, "visual-studio-code", project)
+    await start(client, spec, project)
     deep = open_doc(client, project / "mid" / "sub" / "deep.py", LOANS)
     other = open_doc(client, project / "mid" / "sub" / "other.py", LOANS)
     top = open_doc(client, project / "top.py", LOANS)
@@ -316,3 +320,20 @@ async def test_language_server_shows_an_invalid_configuration_as_an_error(client
         changes=[types.FileEvent(uri=bad.as_uri(), type=types.FileChangeType.Changed)]))
     found = await diagnostics_where(client, deep, has("ML202"), "the findings once the table is fixed")
     assert codes(found) == [(code, line - 1) for code, line in UNDER_SUB]
+
+
+async def test_language_server_shows_an_invalid_configuration_on_the_notebooks_first_cell(
+        client: LanguageClient, project):  # noqa: F811
+    (project / "mid" / "sub" / "pyproject.toml").write_text(BAD_KEY, encoding="utf-8")
+    await start(client, "visual-studio-code", project)
+    notebook = project / "mid" / "sub" / "analysis.ipynb"
+    cell_uris = [f"vscode-notebook-cell:{notebook}#W{i}sZmlsZQ" for i in range(2)]
+    client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
+        notebook_document=types.NotebookDocument(
+            uri=notebook.as_uri(), notebook_type="jupyter-notebook", version=1,
+            cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=u) for u in cell_uris]),
+        cell_text_documents=[types.TextDocumentItem(uri=u, language_id="python", version=1, text=t)
+                             for u, t in zip(cell_uris, LOANS.split("df = df[df.age"))]))
+    found = await diagnostics_where(client, cell_uris[0], has(CONFIG_ERROR_CODE, 0), "ML001 on the first cell")
+    assert len(found) == 1 and found[0].severity == types.DiagnosticSeverity.Error
+    assert DID_YOU_MEAN in found[0].message

@@ -3,9 +3,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .. import __version__
+
+if TYPE_CHECKING:   # the command line imports what a command needs when it runs
+    from ..config_discovery import ConfigResolver
+    from ..settings import Settings
+
+    Overrides = Callable[[Settings], Settings]
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -79,7 +85,7 @@ def _codes(text: str | None) -> tuple[str, ...] | None:
     return codes
 
 
-def _resolver(args: argparse.Namespace):
+def _resolver(args: argparse.Namespace) -> ConfigResolver:
     """The configuration resolver of ``--config`` / ``--isolated`` (else discovery from each file)."""
     import os
 
@@ -91,7 +97,7 @@ def _resolver(args: argparse.Namespace):
     return ConfigResolver(_rule_codes, config_file=args.config, isolated=args.isolated)
 
 
-def _command_line_overrides(args: argparse.Namespace, root: str):
+def _command_line_overrides(args: argparse.Namespace, root: str) -> Overrides:
     """What the flags of ``check`` do to a file's settings (its configuration, or the defaults).
 
     ``--select`` / ``--ignore`` / ``--extend-select`` / ``--exclude`` replace, ``--per-file-ignores`` and
@@ -197,11 +203,11 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if args.exit_zero or not problems else 1
 
 
-def _settings_of_files(files, resolver, overrides) -> dict:
+def _settings_of_files(files: Sequence[str], resolver: ConfigResolver, overrides: Overrides) -> dict[str, Settings]:
     """Each file's own settings (its configuration, then the flags), resolved before any analysis so
     that an invalid configuration anywhere stops the run (``ConfigError``)."""
-    by_config: dict = {}
-    out = {}
+    by_config: dict[str | None, Settings] = {}
+    out: dict[str, Settings] = {}
     for path in files:
         resolved = resolver.for_path(path)
         if resolved.config_file not in by_config:
@@ -210,7 +216,7 @@ def _settings_of_files(files, resolver, overrides) -> dict:
     return out
 
 
-def _show_settings(path: str, resolver, overrides) -> int:
+def _show_settings(path: str, resolver: ConfigResolver, overrides: Overrides) -> int:
     import os
 
     from .check_command import DEFAULT_EXCLUDES
