@@ -9,6 +9,7 @@ from typing import Any
 
 from lsprotocol import types
 
+from mllint.config_discovery import CONFIG_ERROR_CODE
 from mllint.findings import Finding
 
 from .documents import Snapshot, cell_position, lsp_range
@@ -30,7 +31,12 @@ class Diagnostics:
         return [notice] + out if notice is not None else out
 
     def _not_analysed(self, snapshot: Snapshot, lines: list[str], codec: Any) -> types.Diagnostic | None:
-        """One information diagnostic on line 1 when (part of) the document was not analysed, and why."""
+        """One information diagnostic on line 1 when (part of) the document was not analysed, and why;
+        an error (ML001) when that is because its configuration is invalid."""
+        line_one = lsp_range(lines, codec, (0, 0), (0, len(lines[0]) if lines else 0))
+        if snapshot.config_error is not None:
+            return types.Diagnostic(range=line_one, message=f"invalid mllint configuration: {snapshot.config_error}",
+                                    severity=types.DiagnosticSeverity.Error, code=CONFIG_ERROR_CODE, source="mllint")
         reason = snapshot.notice
         if reason is None:
             return None

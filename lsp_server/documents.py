@@ -35,6 +35,7 @@ class Snapshot:
     known_columns: dict[str, set[str]] = field(default_factory=dict)
     data_files: dict[str, Any] = field(default_factory=dict)
     source: SourceText | None = None
+    config_error: str | None = None   # the document's [tool.mllint] is invalid: nothing was analysed
 
 
 def summarise(key: str, analysis: Analysis, findings: list[Finding], cell_uris: list[str]) -> Snapshot:
@@ -54,6 +55,12 @@ def summarise(key: str, analysis: Analysis, findings: list[Finding], cell_uris: 
 def failed(key: str, reason: str, cell_uris: list[str] | None = None) -> Snapshot:
     """The snapshot of an analysis that did not finish (the worker was stopped or died)."""
     return Snapshot(key, [], cell_uris or [], reason)
+
+
+def config_failed(path: str | None, message: str, cell_uris: list[str] | None = None) -> Snapshot:
+    """The snapshot of a document whose configuration is invalid (shown as one error, not analysed)."""
+    key = hashlib.sha256(f"config-error\0{path}\0{message}".encode("utf-8", "surrogatepass")).hexdigest()
+    return Snapshot(key, [], cell_uris or [], config_error=message)
 
 
 class AnalysisCache:

@@ -11,6 +11,7 @@ from typing import Any
 
 from lsprotocol import types
 
+from mllint.config_discovery import CONFIG_ERROR_CODE
 from mllint.noqa import NOQA
 
 from .documents import Snapshot, uri_to_path
@@ -73,7 +74,8 @@ class EditorRequests:
         lines = source.split("\n")
         actions: list[types.CodeAction] = []
         for diagnostic in params.context.diagnostics:
-            if diagnostic.source != "mllint" or not isinstance(diagnostic.code, str):
+            if diagnostic.source != "mllint" or not isinstance(diagnostic.code, str) \
+                    or diagnostic.code == CONFIG_ERROR_CODE:   # a configuration error is fixed in pyproject.toml
                 continue
             edit = suppress_edit(lines, diagnostic.range.start.line, diagnostic.code, document.position_codec)
             if edit is not None:
@@ -83,7 +85,7 @@ class EditorRequests:
             if diagnostic.code == "ML101" and uri in self.snapshots:
                 try:
                     fixed = await self.request_pool.run("pipeline_fix", source, uri_to_path(uri),
-                                                        diagnostic.range.start.line + 1, self.settings)
+                                                        diagnostic.range.start.line + 1, self.settings_for(uri)[0])
                 except Exception as exc:
                     log.warning("Pipeline fix not computed: %s", type(exc).__name__)
                     fixed = None
@@ -102,7 +104,9 @@ class EditorRequests:
         """The plan of a document (or of the notebook a cell belongs to), rendered in the request worker."""
         notebook = self.workspace.get_notebook_document(notebook_uri=uri) or \
             self.workspace.get_notebook_document(cell_uri=uri)
-        settings = self.settings
+        settings, config_error = self.settings_for(notebook.uri if notebook is not None else uri)
+        if config_error is not None:
+            raise ValueError(f"invalid mllint configuration: {config_error}")
         try:
             if notebook is not None:
                 cells, _ = self.notebook_cells(notebook)

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from lsprotocol import types
 
-from .documents import notebook_key, uri_to_path
+from .documents import config_failed, notebook_key, uri_to_path
 
 
 class NotebookSync:
@@ -19,10 +19,14 @@ class NotebookSync:
                                 generation: int | None = None) -> None:
         version = notebook.version
         cells, all_cells = self.notebook_cells(notebook)
-        path, settings = uri_to_path(uri) or uri, self.settings
+        path = uri_to_path(uri) or uri
+        settings, config_error = self.settings_for(uri)
         analysed = cells if self.editor.enable else []
-        snapshot = await self.run_analysis(uri, generation, notebook_key(analysed, path, settings), "notebook",
-                                           analysed, path, settings)
+        if config_error is not None:
+            snapshot = config_failed(path, config_error, [c for c, _ in cells])
+        else:
+            snapshot = await self.run_analysis(uri, generation, notebook_key(analysed, path, settings), "notebook",
+                                               analysed, path, settings)
         if snapshot is not None and not self.editor.enable:
             snapshot = replace(snapshot, cell_uris=[c for c, _ in cells])
         current = self.workspace.get_notebook_document(notebook_uri=uri)

@@ -28,15 +28,15 @@ from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from mllint import __version__
-from mllint.settings import Settings
+from mllint.settings import ConfigError, Settings
 
 from .diagnostics import Diagnostics
-from .documents import AnalysisCache, Snapshot, failed, text_key, uri_to_path
+from .documents import AnalysisCache, Snapshot, config_failed, failed, text_key, uri_to_path
 from .editor_requests import EditorRequests, suppress_edit
 from .notebooks import NotebookSync
 from .pool import AnalysisPool, AnalysisTimeout, Stale, WorkerDied
 from .protocol import MllintProtocol, serve
-from .settings import EditorSettings, project_settings
+from .settings import EditorSettings, make_resolver, project_settings
 from .transport import FrameReader
 
 __all__ = ["MllintServer", "main", "server", "suppress_edit", "uri_to_path"]
@@ -65,6 +65,8 @@ class MllintServer(NotebookSync, Diagnostics, EditorRequests, LanguageServer):
         self.base_settings: Settings = Settings()
         self.config_error: str | None = None
         self.root: str | None = None
+        self.resolver = make_resolver()                   # [tool.mllint] per document, as check and flake8 find it
+        self.shown_config_errors: set[str] = set()        # each invalid configuration gets one showMessage
         self.snapshots: dict[str, Snapshot] = {}
         self.pending: dict[str, asyncio.Task] = {}
         self.debounce = DEBOUNCE_SECONDS
@@ -131,10 +133,33 @@ class MllintServer(NotebookSync, Diagnostics, EditorRequests, LanguageServer):
         return documents.get(uri) or documents.get(unquote(uri))
 
     def load_project(self, root: str | None) -> None:
+        """(Re)read the configuration: at start-up, and whenever a pyproject.toml changed."""
         self.root = root
-        self.base_settings, self.config_error = project_settings(root)
+        self.resolver.clear()
+        self.shown_config_errors.clear()
+        self.base_settings, self.config_error = project_settings(root, self.resolver)
         if self.config_error:
             log.warning("%s", self.config_error)
+
+    def settings_for(self, uri: str) -> tuple[Settings, str | None]:
+        """A document's settings: the ``[tool.mllint]`` found from its folder (from the workspace root for a
+        document without a path), under the editor's settings; or the defaults and the error message
+        when that configuration is invalid (the editor is told once, by a window/showMessage)."""
+        if not self.editor.enable:   # nothing is analysed: no configuration to complain about either
+            return self.editor.apply(Settings()), None
+        path = uri_to_path(uri)
+        folder = os.path.dirname(path) if path else self.root
+        try:
+            base = self.resolver.for_folder(folder).settings if folder else Settings()
+        except ConfigError as exc:
+            message = str(exc)
+            if message not in self.shown_config_errors:
+                self.shown_config_errors.add(message)
+                log.warning("%s", message)
+                self.window_show_message(types.ShowMessageParams(
+                    type=types.MessageType.Error, message=f"mllint: invalid configuration: {message}"))
+            return Settings(), message
+        return self.editor.apply(base), None
 
     # -- analysis ----------------------------------------------------------------------------
     def schedule(self, uri: str, delay: float | None = None) -> None:
@@ -239,12 +264,16 @@ class MllintServer(NotebookSync, Diagnostics, EditorRequests, LanguageServer):
             if path is None or not os.path.isfile(path):
                 raise KeyError(uri)
             document = self.workspace.get_text_document(uri)
-        settings, path = self.settings, uri_to_path(uri) or uri
+        path = uri_to_path(uri) or uri
+        settings, config_error = self.settings_for(uri)
         text = document.source if self.editor.enable else ""
         previous = self.snapshots.get(uri)
         known = previous.known_columns if previous is not None and self.editor.enable else None
-        snapshot = await self.run_analysis(uri, generation, text_key(text, path, settings), "text", text, path,
-                                           settings, known)
+        if config_error is not None:
+            snapshot: Snapshot | None = config_failed(path, config_error)
+        else:
+            snapshot = await self.run_analysis(uri, generation, text_key(text, path, settings), "text", text, path,
+                                               settings, known)
         if snapshot is None:
             return None
         self.snapshots[uri] = snapshot

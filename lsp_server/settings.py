@@ -73,9 +73,20 @@ def _rule_codes() -> tuple[str, ...]:
     return rule_codes()
 
 
-def project_settings(root: str | None) -> tuple[Settings, str | None]:
-    """``[tool.mllint]`` of the workspace (defaults, plus the error message, when it is invalid)."""
+def make_resolver():
+    """The server's configuration resolver: the same discovery as ``mllint check`` and flake8."""
+    from mllint.config_discovery import ConfigResolver
+
+    return ConfigResolver(_rule_codes)
+
+
+def project_settings(root: str | None, resolver=None) -> tuple[Settings, str | None]:
+    """``[tool.mllint]`` for files in the folder ``root`` (defaults, plus the error message, when it is invalid)."""
+    if root is None:
+        return Settings(), None
     try:
-        return load_settings(root, rule_codes=_rule_codes), None
+        if resolver is None:
+            return load_settings(root, rule_codes=_rule_codes), None
+        return resolver.for_folder(root).settings, None
     except ConfigError as exc:
         return Settings(), str(exc)

@@ -42,9 +42,11 @@ def per_file_ignored(path: str | None, settings: Settings) -> tuple[str, ...]:
     if not path or not settings.per_file_ignores:
         return ()
     root = settings.project_root or os.getcwd()   # patterns are relative to where the configuration is
-    relative = os.path.relpath(os.path.abspath(path), root)
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, root)
     codes: list[str] = []
-    for pattern, ignored in settings.per_file_ignores:
-        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
+    for pattern, ignored in settings.per_file_ignores:   # an absolute pattern (from a flag) is anchored already
+        target = absolute if os.path.isabs(pattern) else relative
+        if fnmatch.fnmatch(target, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
             codes.extend(ignored)
     return tuple(codes)

@@ -6,8 +6,11 @@ selecting, ``# noqa`` and ``--per-file-ignores``.  A rule off by default
 (``default_enabled = False``, e.g. ML203) is default-ignored (``extend_default_ignore``)
 and, because ``--select=ML`` would re-enable a default-ignored code, it is also only
 reported when selected explicitly: by its code or a prefix longer than "ML" (ML203,
-ML20, ML2).  ``[tool.mllint]`` in the nearest pyproject.toml is read
-for sensitive columns and select / ignore.  Nothing raises into flake8.
+ML20, ML2).  Each file's ``[tool.mllint]`` is found as ``mllint check`` finds it
+(:mod:`mllint.config_discovery`: the nearest pyproject.toml with the table, from the file's
+folder; from the working folder for unnamed standard input).  An invalid one is reported as
+``ML001`` on line 1 of every file under it (and once on stderr), so that the run fails
+instead of passing with nothing checked.  Nothing raises into flake8.
 """
 from __future__ import annotations
 
@@ -20,6 +23,16 @@ from .settings import explicit_selection
 
 _OPTIONS: dict[str, Any] = {}
 _REPORTED: set[str] = set()
+_RESOLVER: list[Any] = []     # the process's ConfigResolver, made on first use (each -j worker has its own)
+
+
+def _resolver():
+    if not _RESOLVER:
+        from .config_discovery import ConfigResolver
+        from .rules import rule_codes
+
+        _RESOLVER.append(ConfigResolver(rule_codes))
+    return _RESOLVER[0]
 
 
 def _off_by_default() -> frozenset[str]:
@@ -58,8 +71,17 @@ class MLLintChecker:
         _OPTIONS["explicit"] = frozenset(code for code in _off_by_default() if explicit_selection(code, explicit))
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
+        from .config_discovery import CONFIG_ERROR_CODE
+        from .settings import ConfigError
+
         try:
             findings = self._findings()
+        except ConfigError as exc:   # the file's configuration is invalid: a finding that fails the run
+            if str(exc) not in _REPORTED:   # on stderr once per run, not once per file
+                _REPORTED.add(str(exc))
+                print(f"mllint: {exc}", file=sys.stderr)
+            yield 1, 0, f"{CONFIG_ERROR_CODE} invalid mllint configuration: {exc}", type(self)
+            return
         except Exception as exc:   # never take flake8 down; say it once, on stderr
             print(f"mllint: {self.filename}: internal error ({type(exc).__name__}: {exc})", file=sys.stderr)
             return
@@ -69,18 +91,12 @@ class MLLintChecker:
     def _findings(self):
         from .checker import check_analysis
         from .engine.analysis import analyze
-        from .rules import all_rules, rule_codes
-        from .settings import ConfigError, load_settings, sensitive_terms
+        from .rules import all_rules
+        from .settings import sensitive_terms
 
         start = os.path.dirname(os.path.abspath(self.filename)) if self.filename not in ("-", "stdin") \
             else os.getcwd()
-        try:
-            settings = load_settings(start, rule_codes=rule_codes)
-        except ConfigError as exc:
-            if str(exc) not in _REPORTED:   # once per run, not once per file
-                _REPORTED.add(str(exc))
-                print(f"mllint: {exc}", file=sys.stderr)
-            return []
+        settings = _resolver().for_folder(start).settings   # ConfigError: reported by run()
         if _OPTIONS.get("sensitive") is not None or _OPTIONS.get("extend_sensitive") or _OPTIONS.get("match"):
             exact = (_OPTIONS.get("match") or ("exact" if settings.sensitive.exact else "tokens")) == "exact"
             base = _OPTIONS.get("sensitive") if _OPTIONS.get("sensitive") is not None else settings.sensitive.terms

@@ -10,6 +10,7 @@ passed in by the caller, who gets it from discovery (``mllint.rules``).
 """
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from dataclasses import dataclass, field, replace
@@ -82,7 +83,14 @@ def check_codes(codes: Iterable[str], where: str, known: Collection[str]) -> Non
     """Every entry must be one of the ``known`` rule codes or a prefix of one (``ML``, ``ML1``, ``ML101``)."""
     for code in codes:
         if not any(k.startswith(code) for k in known):
-            raise ValueError(f"{where}: {code!r} is not an mllint rule code or prefix (see `mllint rules`)")
+            raise ValueError(f"{where}: {code!r} is not an mllint rule code or prefix (see `mllint rules`)"
+                             f"{did_you_mean(code, known)}")
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest candidate (difflib), or "" when none is close."""
+    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _longest_prefix(code: str, prefixes: Iterable[str]) -> int:
@@ -90,7 +98,8 @@ def _longest_prefix(code: str, prefixes: Iterable[str]) -> int:
 
 
 def find_pyproject(start: str) -> str | None:
-    """The nearest pyproject.toml at or above ``start`` (a folder)."""
+    """The nearest pyproject.toml at or above ``start`` (a folder), with or without ``[tool.mllint]``
+    (where ``mllint check`` keeps its cache; configuration is found by :mod:`mllint.config_discovery`)."""
     current = os.path.abspath(start)
     while True:
         candidate = os.path.join(current, "pyproject.toml")
@@ -102,14 +111,29 @@ def find_pyproject(start: str) -> str | None:
         current = parent
 
 
-@lru_cache(maxsize=64)
-def _read_table(path: str, mtime: float) -> dict:
+@lru_cache(maxsize=256)
+def _read_table(path: str, mtime: float) -> dict | None:
     with open(path, "rb") as handle:
         data = tomllib.load(handle)
-    table = data.get("tool", {}).get("mllint", {})
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict) or "mllint" not in tool:
+        return None
+    table = tool["mllint"]
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.mllint] must be a table")
     return table
+
+
+def read_mllint_table(path: str) -> dict | None:
+    """The ``[tool.mllint]`` table of a TOML file, None when it has none.
+
+    A file that cannot be read or is not valid TOML is a :class:`ConfigError` naming it: it
+    may hold the table, and silently skipping it would apply other settings than the user wrote.
+    """
+    try:
+        return _read_table(path, os.path.getmtime(path))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 #: Gives the known rule codes (``mllint.rules.rule_codes``); called only when there are entries to check,
@@ -118,21 +142,19 @@ CodesProvider = Callable[[], Collection[str]]
 
 
 def load_settings(start: str | None = None, *, rule_codes: CodesProvider) -> Settings:
-    """Settings from the nearest pyproject.toml's ``[tool.mllint]`` (defaults without one)."""
-    path = find_pyproject(start or os.getcwd())
-    if path is None:
-        return Settings()
-    try:
-        table = _read_table(path, os.path.getmtime(path))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    return settings_from_table(table, path, rule_codes=rule_codes)
+    """Settings for files in the folder ``start``: the nearest pyproject.toml at or above it that has a
+    ``[tool.mllint]`` table (defaults without one), as every surface finds it
+    (:class:`mllint.config_discovery.ConfigResolver`)."""
+    from .config_discovery import ConfigResolver
+
+    return ConfigResolver(rule_codes).for_folder(start or os.getcwd()).settings
 
 
 def settings_from_table(table: dict, origin: str = "pyproject.toml", *, rule_codes: CodesProvider) -> Settings:
     unknown = sorted(set(table) - _KNOWN_KEYS)
     if unknown:
-        raise ConfigError(f"{origin}: unknown key [tool.mllint] {unknown[0]!r}")
+        raise ConfigError(f"unknown key {unknown[0]!r} in [tool.mllint] of {origin}"
+                          f"{did_you_mean(unknown[0], _KNOWN_KEYS)}")
     values: dict[str, Any] = {}
     for key in _LIST_KEYS:
         if key in table:

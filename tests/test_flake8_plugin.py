@@ -405,7 +405,7 @@ def test_pyproject_select_most_specific_wins(tmp_path):
     ('ignore = ["E501"]', "ignore"),
     ('sensitive-match = "fuzzy"', "sensitive-match"),
 ])
-def test_invalid_pyproject_is_one_line_on_stderr(tmp_path, table, key):
+def test_invalid_pyproject_is_ml001_on_line_1_and_one_line_on_stderr(tmp_path, table, key):
     write(tmp_path, "pipeline.py", LEAKY.format(noqa=""))
     write(tmp_path, "pyproject.toml", f"[tool.mllint]\n{table}\n")
     proc = subprocess.run([sys.executable, "-m", "flake8", "pipeline.py"], cwd=tmp_path,
@@ -414,15 +414,16 @@ def test_invalid_pyproject_is_one_line_on_stderr(tmp_path, table, key):
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("mllint: ") and "pyproject.toml" in lines[0] and key in lines[0]
     assert "Traceback" not in proc.stderr
-    assert proc.returncode in (0, 1)   # flake8 ran to the end: not a crash
-    assert ml(proc.stdout.splitlines()) == []
+    assert proc.returncode == 1   # the run fails: nothing was checked
+    assert ml(proc.stdout.splitlines()) == [("pipeline.py", 1, 1, "ML001")]
+    assert key in proc.stdout and "pyproject.toml" in proc.stdout
 
 
 def test_invalid_pyproject_does_not_stop_other_plugins(tmp_path):
     write(tmp_path, "pipeline.py", "import os\n")
     write(tmp_path, "pyproject.toml", "[tool.mllint]\nbogus = 1\n")
     out, err = flake8(tmp_path, "pipeline.py")
-    assert [o.split()[1] for o in out] == ["F401"]
+    assert [o.split()[1] for o in out] == ["ML001", "F401"]
     assert "bogus" in err
 
 

@@ -159,7 +159,7 @@ def test_errors_name_the_key(table, words):
     with pytest.raises(ConfigError) as info:
         settings_from_table(table, "/p/pyproject.toml")
     message = str(info.value)
-    assert message.startswith("/p/pyproject.toml: ")
+    assert "/p/pyproject.toml" in message   # the file, then the key
     assert "\n" not in message
     for word in words:
         assert word in message
@@ -237,7 +237,7 @@ def test_load_settings_sees_an_edited_file(tmp_path):
 def test_load_settings_errors_name_the_file(tmp_path):
     path = tmp_path / "pyproject.toml"
     path.write_text("[tool.mllint]\nbogus = true\n")
-    with pytest.raises(ConfigError, match=r"pyproject\.toml: unknown key \[tool\.mllint\] 'bogus'"):
+    with pytest.raises(ConfigError, match=r"unknown key 'bogus' in \[tool\.mllint\] of .*pyproject\.toml"):
         load(tmp_path)
     assert str(path) in _error(tmp_path)
 
@@ -311,3 +311,40 @@ def test_sensitive_terms_replace_and_extend():
 def test_empty_replacement_list_means_no_sensitive_columns():
     assert sensitive_terms([], None).terms == ()
     assert not sensitive_terms([], None).matches("age")
+
+
+# --- did you mean ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key, suggestion", [
+    ("sensitive-column", "sensitive-columns"),
+    ("per_file_ignores", "per-file-ignores"),
+    ("extend_select", "extend-select"),
+    ("data-header", "data-headers"),
+])
+def test_an_unknown_key_names_the_closest_valid_one(key, suggestion):
+    with pytest.raises(ConfigError) as info:
+        settings_from_table({key: []}, "/x/pyproject.toml")
+    assert str(info.value) == (f"unknown key {key!r} in [tool.mllint] of /x/pyproject.toml; "
+                               f"did you mean {suggestion!r}?")
+
+
+def test_an_unknown_key_far_from_every_valid_one_gets_no_suggestion():
+    with pytest.raises(ConfigError) as info:
+        settings_from_table({"line-length": 99}, "/x/pyproject.toml")
+    assert str(info.value) == "unknown key 'line-length' in [tool.mllint] of /x/pyproject.toml"
+
+
+def test_a_mistyped_code_names_the_closest_rule():
+    with pytest.raises(ConfigError, match=r"'ML1O1' is not an mllint rule code.*; did you mean 'ML101'\?$"):
+        settings_from_table({"select": ["ML1O1"]}, "/x/pyproject.toml")
+    with pytest.raises(ValueError) as info:
+        check_codes(["E501"], "a command-line option", ALL)
+    assert "did you mean" not in str(info.value)
+
+
+def test_load_settings_passes_over_a_pyproject_without_the_table(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.mllint]\nignore = ["ML2"]\n')
+    (tmp_path / "pkg" / "pyproject.toml").write_text('[project]\nname = "pkg"\n')
+    settings = load(tmp_path / "pkg")
+    assert settings.ignore == ("ML2",) and settings.project_root == str(tmp_path)

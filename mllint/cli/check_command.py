@@ -163,10 +163,10 @@ def hard_limit_seconds(settings: Settings) -> float:
     return max(MIN_HARD_LIMIT, HARD_LIMIT_FACTOR * settings.engine_config().max_seconds)
 
 
-def _analyse(settings: Settings, task: tuple[str, bytes]) -> FileReport:
-    """A worker's job: analyse exactly the bytes the parent read (and hashed)."""
-    path, data = task
-    return check_file(path, settings, data)
+def _analyse(settings: Settings, task: tuple[str, bytes, Settings | None]) -> FileReport:
+    """A worker's job: analyse exactly the bytes the parent read (and hashed), with the file's own settings."""
+    path, data, own = task
+    return check_file(path, own if own is not None else settings, data)
 
 
 def _start_pool(jobs: int, settings: Settings, hard_limit: float) -> WorkerPool:
@@ -182,8 +182,13 @@ def _start_pool(jobs: int, settings: Settings, hard_limit: float) -> WorkerPool:
 
 def iter_checks(paths: Sequence[str], settings: Settings, *, jobs: int, cache: ResultCache | None,
                 progress: Callable[[int, int], None] | None = None, hard_limit: float | None = None,
-                read: Callable[[str], bytes] | None = None) -> Iterator[FileReport]:
+                read: Callable[[str], bytes] | None = None,
+                settings_for: Callable[[str], Settings] | None = None) -> Iterator[FileReport]:
     """Each file's report, in the order of ``paths``, as soon as it and every one before it is done.
+
+    ``settings_for`` gives a file's own settings (its configuration file, see
+    :mod:`mllint.config_discovery`, then the command-line flags); without it every file gets
+    ``settings``.  A file's settings are part of its cache key.
 
     Each file is read once here (``read``, default :func:`read_source`); with a cache, those
     bytes give the key and, on a miss, are what a worker analyses.  Workers run under
@@ -208,13 +213,14 @@ def iter_checks(paths: Sequence[str], settings: Settings, *, jobs: int, cache: R
                     exhausted = True
                     break
                 index, path = item
-                ready, data, key = _prepare(path, read, cache)
+                own = settings_for(path) if settings_for is not None else None
+                ready, data, key = _prepare(path, read, cache, own)
                 if ready is not None:
                     done[index] = ready
                     finished += 1
                     continue
                 pool = pool or _start_pool(jobs, settings, limit)
-                pool.submit((index, key), (path, data))
+                pool.submit((index, key), (path, data, own))
             while emitted in done:
                 yield done.pop(emitted)
                 emitted += 1
@@ -238,16 +244,17 @@ def iter_checks(paths: Sequence[str], settings: Settings, *, jobs: int, cache: R
             pool.close()
 
 
-def _prepare(path: str, read: Callable[[str], bytes],
-             cache: ResultCache | None) -> tuple[FileReport | None, bytes | None, str | None]:
-    """(a report already known, or None; else the bytes to analyse and their cache key)."""
+def _prepare(path: str, read: Callable[[str], bytes], cache: ResultCache | None,
+             settings: Settings | None) -> tuple[FileReport | None, bytes | None, str | None]:
+    """(a report already known, or None; else the bytes to analyse and their cache key, which
+    covers the file's own ``settings`` when it has some besides the run's)."""
     try:
         data = read(path)
     except OSError as exc:
         return _unreadable(path, exc), None, None
     if cache is None:
         return None, data, None
-    key = cache.key(path, data)
+    key = cache.key(path, data, settings)
     cached = cache.get(key)
     return (cached, None, key) if cached is not None else (None, data, key)
 

@@ -3,17 +3,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .. import __version__
 
+if TYPE_CHECKING:   # the command line imports what a command needs when it runs
+    from ..config_discovery import ConfigResolver
+    from ..settings import Settings
+
+    Overrides = Callable[[Settings], Settings]
+
 
 def _explain(args: argparse.Namespace) -> int:
-    import os
-
     from ..engine.analysis import analyze
     from ..render import RENDERERS
-    from ..settings import ConfigError, load_settings
+    from ..settings import ConfigError
 
     try:
         with open(args.file, "rb") as handle:
@@ -21,8 +25,8 @@ def _explain(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"mllint: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
-    try:   # the file's own configuration, as flake8 and the server find it (data-headers included)
-        settings = load_settings(os.path.dirname(os.path.abspath(args.file)), rule_codes=_rule_codes)
+    try:   # the file's own configuration, as check, flake8 and the server find it (data-headers included)
+        settings = _resolver(args).for_path(args.file).settings
     except ConfigError as exc:
         print(f"mllint: {exc}", file=sys.stderr)
         return 2
@@ -81,6 +85,52 @@ def _codes(text: str | None) -> tuple[str, ...] | None:
     return codes
 
 
+def _resolver(args: argparse.Namespace) -> ConfigResolver:
+    """The configuration resolver of ``--config`` / ``--isolated`` (else discovery from each file)."""
+    import os
+
+    from ..config_discovery import ConfigResolver
+    from ..settings import ConfigError
+
+    if args.config is not None and not os.path.isfile(args.config):
+        raise ConfigError(f"--config {args.config}: no such file")
+    return ConfigResolver(_rule_codes, config_file=args.config, isolated=args.isolated)
+
+
+def _command_line_overrides(args: argparse.Namespace, root: str) -> Overrides:
+    """What the flags of ``check`` do to a file's settings (its configuration, or the defaults).
+
+    ``--select`` / ``--ignore`` / ``--extend-select`` / ``--exclude`` replace, ``--per-file-ignores`` and
+    ``--extend-exclude`` add.  The flags are checked once, here (``ValueError``); the globs of
+    ``--per-file-ignores`` with a folder part are relative to ``root`` (the project of the working
+    folder), whichever configuration a file has.
+    """
+    import glob
+    import os
+
+    from ..settings import Settings
+
+    select, ignore, extend_select = _codes(args.select), _codes(args.ignore), _codes(args.extend_select)
+    flag_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    for entry in args.per_file_ignores or ():
+        pattern, _, codes = entry.rpartition(":")
+        if not pattern:
+            raise ValueError(f"--per-file-ignores expects GLOB:CODES, got {entry!r}")
+        if ("/" in pattern or os.sep in pattern) and not os.path.isabs(pattern):
+            pattern = os.path.join(glob.escape(root), pattern)
+        flag_ignores += ((pattern, _codes(codes) or ()),)
+    exclude = tuple(args.exclude.split(",")) if args.exclude else None
+    more_excludes = tuple(args.extend_exclude.split(",")) if args.extend_exclude else ()
+
+    def apply(settings: Settings) -> Settings:
+        return settings.with_overrides(
+            select=select, ignore=ignore, extend_select=extend_select,
+            per_file_ignores=tuple(settings.per_file_ignores) + flag_ignores, exclude=exclude,
+            extend_exclude=tuple(settings.extend_exclude) + more_excludes if more_excludes else None,
+            project_root=settings.project_root or root)
+    return apply
+
+
 def _check(args: argparse.Namespace) -> int:
     import os
     import signal
@@ -96,44 +146,42 @@ def _check(args: argparse.Namespace) -> int:
 
     from .check_command import progress_bar
     from .output import OutputWriter
-    from ..settings import ConfigError, find_pyproject, load_settings
+    from ..settings import ConfigError, find_pyproject
 
+    pyproject = find_pyproject(os.getcwd())
+    root = os.path.dirname(pyproject) if pyproject else os.getcwd()   # the cache and the report paths
+    paths = args.paths or ["."]
+    stdin = paths == ["-"]
     try:
-        settings = load_settings(os.getcwd(), rule_codes=_rule_codes)
-        per_file = tuple(settings.per_file_ignores)
-        for entry in args.per_file_ignores or ():
-            pattern, _, codes = entry.rpartition(":")
-            if not pattern:
-                raise ValueError(f"--per-file-ignores expects GLOB:CODES, got {entry!r}")
-            per_file += ((pattern, _codes(codes) or ()),)
-        settings = settings.with_overrides(
-            select=_codes(args.select), ignore=_codes(args.ignore), extend_select=_codes(args.extend_select),
-            per_file_ignores=per_file,
-            exclude=tuple(args.exclude.split(",")) if args.exclude else None,
-            extend_exclude=tuple(settings.extend_exclude) + tuple(args.extend_exclude.split(","))
-            if args.extend_exclude else None)
+        resolver = _resolver(args)
+        overrides = _command_line_overrides(args, root)
+        # discovery (exclude) and the hard limit follow the working folder's configuration
+        settings = overrides(resolver.for_folder(os.getcwd()).settings)
         hard_limit = hard_limit_seconds(settings)
+        if args.show_settings is not None:
+            return _show_settings(args.show_settings, resolver, overrides)
+        if stdin:
+            files = [args.stdin_filename or "stdin.py"]
+            named = resolver.for_path(args.stdin_filename).settings if args.stdin_filename else settings
+            # text without a name has no project to fence data reads in: it reads no headers
+            settings_for = {files[0]: overrides(named) if args.stdin_filename else
+                            settings.with_overrides(data_headers=False)}
+        else:
+            missing = [p for p in paths if not os.path.exists(p)]
+            if missing:
+                print(f"mllint: no such file or folder: {missing[0]}", file=sys.stderr)
+                return 2
+            files = list(discover(paths, settings))
+            settings_for = _settings_of_files(files, resolver, overrides)
     except (ConfigError, ValueError) as exc:
         print(f"mllint: {exc}", file=sys.stderr)
         return 2
-    pyproject = find_pyproject(os.getcwd())
-    root = os.path.dirname(pyproject) if pyproject else os.getcwd()
-    settings = settings.with_overrides(project_root=root)
-    paths = args.paths or ["."]
     cache = None
     show = None
-    if paths == ["-"]:
-        files = [args.stdin_filename or "stdin.py"]
-        if not args.stdin_filename:   # text without a name has no project to fence data reads in: it reads no headers
-            settings = settings.with_overrides(data_headers=False)
+    if stdin:
         data = sys.stdin.buffer.read()
         read = lambda _path: data  # noqa: E731 - the one "file" is standard input, read once
     else:
-        missing = [p for p in paths if not os.path.exists(p)]
-        if missing:
-            print(f"mllint: no such file or folder: {missing[0]}", file=sys.stderr)
-            return 2
-        files = list(discover(paths, settings))
         read = None
         if not args.no_cache:
             cache = ResultCache(root, settings, warn=lambda message: print(f"mllint: {message}", file=sys.stderr))
@@ -144,7 +192,7 @@ def _check(args: argparse.Namespace) -> int:
                           out=sys.stdout, err=sys.stderr)
     problems = False
     for report in iter_checks(files, settings, jobs=args.jobs or os.cpu_count() or 1, cache=cache, progress=show,
-                              hard_limit=hard_limit, read=read):
+                              hard_limit=hard_limit, read=read, settings_for=settings_for.__getitem__):
         if show is not None and writer.pending_lines(report):
             show.clear()
         writer.add(report)
@@ -153,6 +201,33 @@ def _check(args: argparse.Namespace) -> int:
     if cache is not None:
         cache.prune()
     return 0 if args.exit_zero or not problems else 1
+
+
+def _settings_of_files(files: Sequence[str], resolver: ConfigResolver, overrides: Overrides) -> dict[str, Settings]:
+    """Each file's own settings (its configuration, then the flags), resolved before any analysis so
+    that an invalid configuration anywhere stops the run (``ConfigError``)."""
+    by_config: dict[str | None, Settings] = {}
+    out: dict[str, Settings] = {}
+    for path in files:
+        resolved = resolver.for_path(path)
+        if resolved.config_file not in by_config:
+            by_config[resolved.config_file] = overrides(resolved.settings)
+        out[path] = by_config[resolved.config_file]
+    return out
+
+
+def _show_settings(path: str, resolver: ConfigResolver, overrides: Overrides) -> int:
+    import os
+
+    from .check_command import DEFAULT_EXCLUDES
+    from .show_settings import describe
+
+    if not os.path.exists(path):
+        print(f"mllint: no such file or folder: {path}", file=sys.stderr)
+        return 2
+    resolved = resolver.for_path(path)
+    print(describe(path, resolved, overrides(resolved.settings), DEFAULT_EXCLUDES))
+    return 0
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -165,9 +240,13 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _rule(args: argparse.Namespace) -> int:
+    from ..config_discovery import CONFIG_ERROR_CODE, CONFIG_ERROR_DOC
     from ..rules import rule_by_code
 
     rule = rule_by_code(args.code)
+    if rule is None and args.code.upper() == CONFIG_ERROR_CODE:   # not a rule, but reported like one
+        print(CONFIG_ERROR_DOC)
+        return 0
     if rule is None:
         print(f"mllint: unknown rule {args.code!r} (see `mllint rules`)", file=sys.stderr)
         return 2
@@ -213,6 +292,12 @@ def _docs(args: argparse.Namespace) -> int:
 CACHE_HINT = ".mllint_cache"
 
 
+def _configuration_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE",
+                        help="use the [tool.mllint] table of this TOML file for every file (no discovery)")
+    parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mllint", description=__doc__)
     parser.add_argument("--version", action="version", version=f"mllint {__version__}")
@@ -231,12 +316,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: the CPU count)")
     check.add_argument("--no-cache", action="store_true", help=f"do not read or write {CACHE_HINT}")
+    _configuration_flags(check)
+    check.add_argument("--show-settings", metavar="FILE",
+                       help="print the configuration file used for FILE (or none) and the resolved settings, then exit")
     check.set_defaults(handler=_check)
     explain = sub.add_parser("explain", help="show the logical plan of a pandas / scikit-learn script or notebook")
     explain.add_argument("file", help="a .py or .ipynb file")
     explain.add_argument("--format", choices=["text", "json", "dot", "mermaid", "mlinspect", "svg", "png"],
                          default="text", help="svg and png need Graphviz's `dot` on PATH")
     explain.add_argument("--output", "-o", help="write to this file instead of standard output")
+    _configuration_flags(explain)
     explain.set_defaults(handler=_explain)
     rules = sub.add_parser("rules", help="list every rule")
     rules.set_defaults(handler=_rules)

@@ -107,8 +107,10 @@ class ResultCache:
             self._disable(f"cannot create {self.base}: {exc.strerror or exc}")
 
     # -- entries ---------------------------------------------------------------------------
-    def key(self, path: str, data: bytes) -> str:
-        return hashlib.sha256(self.salt + path.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
+    def key(self, path: str, data: bytes, settings: Settings | None = None) -> str:
+        """The entry name of a file's content under the run's settings and, when given, the file's own."""
+        own = repr(settings).encode("utf-8", "surrogateescape") + b"\0" if settings is not None else b""
+        return hashlib.sha256(self.salt + own + path.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
 
     def get(self, key: str) -> FileReport | None:
         """The stored report for ``key`` when it is authentic, well-formed and still valid; else None."""
