@@ -56,8 +56,9 @@ class MllintServer(NotebookSync, Diagnostics, EditorRequests, LanguageServer):
         super().__init__(
             "mllint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             notebook_document_sync=types.NotebookDocumentSyncOptions(
-                notebook_selector=[types.NotebookDocumentFilterWithCells(
-                    cells=[types.NotebookCellLanguage(language="python")], notebook="jupyter-notebook")],
+                notebook_selector=[types.NotebookDocumentFilterWithCells(   # Jupyter notebooks and VS Code's
+                    cells=[types.NotebookCellLanguage(language="python")], notebook=kind)   # Interactive Window
+                    for kind in ("jupyter-notebook", "interactive")],
                 save=True),
             protocol_cls=MllintProtocol)
         self.cache = AnalysisCache()

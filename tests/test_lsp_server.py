@@ -752,6 +752,31 @@ async def test_notebook_cells_analysed_together_with_diagnostics_per_cell(client
     await diagnostics_where(client, cell_uris[0], lambda ds: len(ds) == 0, "the first cell cleared")
 
 
+@pytest.mark.parametrize("spec", CLIENTS[:1])
+async def test_the_interactive_window_is_synced_and_analysed_like_a_notebook(client: LanguageClient, spec,
+                                                                            tmp_path):
+    """VS Code's Interactive Window is a notebook of type "interactive" with an untitled uri."""
+    capabilities = client_capabilities(spec)   # a client that syncs notebooks (VS Code 1.67+)
+    capabilities.notebook_document = types.NotebookDocumentClientCapabilities(
+        synchronization=types.NotebookDocumentSyncClientCapabilities())
+    result = await client.initialize_session(types.InitializeParams(
+        capabilities=capabilities, root_uri=tmp_path.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name=tmp_path.name)]))
+    client.encoding = getattr(result.capabilities.position_encoding, "value", None) or "utf-16"
+    selectors = result.capabilities.notebook_document_sync.notebook_selector
+    assert {selector.notebook for selector in selectors} == {"jupyter-notebook", "interactive"}
+    nb_uri = "vscode-interactive:/Interactive-1.interactive"
+    cell_uris = [f"vscode-notebook-cell:/Interactive-1.interactive#cell{i}" for i in range(2)]
+    client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
+        notebook_document=types.NotebookDocument(
+            uri=nb_uri, notebook_type="interactive", version=1,
+            cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=u) for u in cell_uris]),
+        cell_text_documents=[types.TextDocumentItem(uri=u, language_id="python", version=1, text=t)
+                             for u, t in zip(cell_uris, (CELL_1, CELL_2))]))
+    first = await diagnostics_where(client, cell_uris[0], has("ML101"), "ML101 in the first input")
+    assert the(first, "ML101").range.start.line == CELL_1.count("\n")
+
+
 # --------------------------------------------------------------------------------------------------
 # Commands
 # --------------------------------------------------------------------------------------------------
