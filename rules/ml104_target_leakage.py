@@ -88,8 +88,8 @@ rf = RandomForestRegressor().fit(df.iloc[:, :-1], df["charges"])   # unknown col
             message = (f"{facts.estimator_name(fit.estimator)} is fit with feature(s) {names} taken or computed "
                        f"from the label {source}: drop them from the features")
             found[key] = [(fit.site, message), story]
-        for (site, message), related in found.values():
-            yield self.finding(ctx, facts.statement_span(site), message, related)
+        for (leaking, _), ((site, message), related) in found.items():
+            yield self.finding(ctx, facts.statement_span(site), message, related, columns=leaking)
 
 
 def _story(facts, fit) -> list:
