@@ -536,7 +536,8 @@ async def test_pipeline_quick_fix_removes_the_leak(client: LanguageClient, spec,
     actions = await actions_for(client, uri, diagnostic)
     fixes = [a for a in actions if a.title == PIPELINE_FIX]
     assert len(fixes) == 1, [a.title for a in actions]
-    assert fixes[0].kind == types.CodeActionKind.QuickFix and fixes[0].is_preferred
+    assert fixes[0].kind == types.CodeActionKind.QuickFix
+    assert not fixes[0].is_preferred   # moving the fit changes every number the model gives: an unsafe fix
     edits = edits_of(fixes[0], uri)
     new_text = apply_edits(source, edits, client.encoding)
     assert "make_pipeline(StandardScaler(), SVR()).fit(X_train, y_train)" in new_text
