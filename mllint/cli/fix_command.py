@@ -114,6 +114,13 @@ class FixSession:
 
     def process(self, report: FileReport) -> FileReport:
         """The report to show: after fixing (with --fix), without findings (with --diff), marked otherwise."""
+        try:
+            return self._process(report)
+        except Exception as exc:   # pragma: no cover - a bug of ours: the findings are still reported
+            self._note(report.path, f"not fixed: internal error: {type(exc).__name__}: {exc}")
+            return report
+
+    def _process(self, report: FileReport) -> FileReport:
         if self.stdin and self.stdin_text is None and self.prints_source:
             self.stdin_text = self._read(report.path)
         if report.error or not report.findings:
