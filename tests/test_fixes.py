@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from mllint.engine.analysis import analyze
-from mllint.fixes import Applicability, fix_text, fixes_for_text
+from mllint.fixes import Applicability, Fix, TextEdit, fix_text, fixes_for_text, minimal_edits
 from mllint.fixes.apply import reported_findings
 from mllint.settings import Settings
 
@@ -63,6 +63,15 @@ df['charges_high'] = df['charges'] > 10000
 rf = RandomForestRegressor().fit(df.drop(columns='charges'), df['charges'])
 """, Applicability.SAFE, frozenset({5}),
     "rf = RandomForestRegressor().fit(df.drop(columns=['charges', 'charges_high']), df['charges'])")
+
+ML104_DROP_AXIS = Case("ml104-drop-axis-trailing-comma", "ML104", """\
+import pandas as pd
+from sklearn.linear_model import LinearRegression
+df = pd.read_csv("houses.csv", names=["rooms", "area", "price"])
+df["price_per_room"] = df["price"] / df["rooms"]
+model = LinearRegression().fit(df.drop(["price",], axis=1), df["price"])
+""", Applicability.SAFE, frozenset({5}),
+    'model = LinearRegression().fit(df.drop(["price", "price_per_room",], axis=1), df["price"])')
 
 ML302_REFIT = Case("ml302-fit-transform", "ML302", """\
 import pandas as pd
@@ -117,7 +126,7 @@ model = SVR().fit(X_train, y_train)
 print(model.score(X_test, y_test))
 """, Applicability.UNSAFE, frozenset({5, 8, 9, 10}), "model = make_pipeline(StandardScaler(), SVR()).fit(X_train, y_train)")
 
-CASES = [ML104_SELECTION, ML104_DROP, ML104_DROP_IN_FIT, ML302_REFIT, ML302_FIT_THEN_TRANSFORM,
+CASES = [ML104_SELECTION, ML104_DROP, ML104_DROP_IN_FIT, ML104_DROP_AXIS, ML302_REFIT, ML302_FIT_THEN_TRANSFORM,
          ML302_ENCODER_USED_LATER, ML101_PIPELINE]
 
 
@@ -184,6 +193,16 @@ def test_no_fix_where_the_rewrite_is_not_mechanical(source: str, tmp_path: Path)
     path.write_text(source, encoding="utf-8")
     assert sum(codes_of(source, path).values()) == 1
     assert fixes_for_text(source, str(path), Settings()) == []
+
+
+def test_minimal_edits_keep_unchanged_lines_and_a_missing_final_newline():
+    before = "a = 1\nb = 2\nc = 3"
+    after = "a = 1\nb = 20\nc = 3"
+    edits = minimal_edits(before, after)
+    assert edits == (TextEdit(6, 12, "b = 20\n"),)
+    fix = Fix("ML000", 2, "t", Applicability.SAFE, edits)
+    assert fix.apply(before) == after
+    assert minimal_edits(before, before) == ()
 
 
 def test_a_finding_silenced_by_noqa_is_not_fixed(tmp_path: Path):
