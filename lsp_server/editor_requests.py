@@ -86,7 +86,7 @@ class EditorRequests:
             if diagnostic.code not in FIXABLE_CODES or uri not in self.snapshots:
                 continue
             if fixes is None:
-                fixes = await self._fixes(source, uri)
+                fixes = await self._fixes(source, uri, version)
             if document.version != version:   # not for a text edited meanwhile
                 return actions
             for fix in fixes:
@@ -98,12 +98,19 @@ class EditorRequests:
                             _text_edit(lines, e, document.position_codec) for e in fix.edits]})))
         return actions
 
-    async def _fixes(self, source: str, uri: str) -> list:
+    async def _fixes(self, source: str, uri: str, version: int | None) -> list:
+        """The document's fixes, computed once per version (editors ask for code actions on every cursor move)."""
+        known = self.__dict__.setdefault("_fixes_by_uri", {})
+        key = (version, source, self.settings)
+        if uri in known and known[uri][0] == key:
+            return known[uri][1]
         try:
-            return await self.request_pool.run("fixes", source, uri_to_path(uri), self.settings)
+            fixes = await self.request_pool.run("fixes", source, uri_to_path(uri), self.settings)
         except Exception as exc:
             log.warning("Fixes not computed: %s", type(exc).__name__)
             return []
+        known[uri] = (key, fixes)
+        return fixes
 
     # -- explain ------------------------------------------------------------------------------------------
     async def explain(self, uri: str) -> dict[str, str]:

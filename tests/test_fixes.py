@@ -112,6 +112,24 @@ X_test = encoder.fit_transform(X_test)
 print(DecisionTreeClassifier().fit(X_train, y_train).score(X_test, y_test))
 """, Applicability.UNSAFE, frozenset({9}), "X_test = encoder.transform(X_test)")
 
+ML302_IN_HELPER = Case("ml302-in-a-helper", "ML302", """\
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+
+def evaluate(df):
+    X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="variety"), df["variety"])
+    scaler = StandardScaler()
+    X_train = scaler.fit_transform(X_train)
+    X_test = scaler.fit_transform(X_test)
+    return SVC().fit(X_train, y_train).score(X_test, y_test)
+
+
+print(evaluate(pd.read_csv("seeds.csv")))
+""", Applicability.UNSAFE, frozenset({11}), "    X_test = scaler.transform(X_test)")
+
 ML101_PIPELINE = Case("ml101-pipeline", "ML101", """\
 import pandas as pd
 from sklearn.model_selection import train_test_split
@@ -127,7 +145,7 @@ print(model.score(X_test, y_test))
 """, Applicability.UNSAFE, frozenset({5, 8, 9, 10}), "model = make_pipeline(StandardScaler(), SVR()).fit(X_train, y_train)")
 
 CASES = [ML104_SELECTION, ML104_DROP, ML104_DROP_IN_FIT, ML104_DROP_AXIS, ML302_REFIT, ML302_FIT_THEN_TRANSFORM,
-         ML302_ENCODER_USED_LATER, ML101_PIPELINE]
+         ML302_ENCODER_USED_LATER, ML302_IN_HELPER, ML101_PIPELINE]
 
 
 def codes_of(text: str, path: Path) -> Counter:

@@ -9,9 +9,12 @@ Recognised (the transformer is a plain name, fit earlier in the same block, not 
 SAFE when the transformer is a scaler / imputer / projection whose ``transform`` accepts any
 rows of the same columns, and nothing after the statement reads the transformer (its fitted
 state no longer changes); UNSAFE otherwise (an encoder's ``transform`` may reject categories
-only the evaluation rows have).
+only the evaluation rows have).  A refit inside a helper function is fixed there, UNSAFE: every
+caller of the helper gets the change.
 """
 from __future__ import annotations
+
+from dataclasses import replace
 
 import libcst as cst
 
@@ -26,9 +29,23 @@ ANY_ROWS = frozenset({"StandardScaler", "MinMaxScaler", "MaxAbsScaler", "RobustS
                       "QuantileTransformer", "PowerTransformer"})
 
 
+HELPER_NOTE = "computed here, in the helper"
+
+
 def fix(context: FixContext, finding: Finding) -> Rewrite | None:
+    """The rewrite of the refit at the finding's statement, or inside the helper it calls (then UNSAFE:
+    the helper's other callers change too)."""
+    rewrite = _fix_at(context, finding.span.start_line)
+    if rewrite is not None:
+        return rewrite
+    helper_lines = [r.span.start_line for r in finding.related if r.message == HELPER_NOTE]
+    rewrite = _fix_at(context, helper_lines[0]) if len(helper_lines) == 1 else None
+    return replace(rewrite, applicability=Applicability.UNSAFE) if rewrite is not None else None
+
+
+def _fix_at(context: FixContext, statement_line: int) -> Rewrite | None:
     located = context.located
-    statement = located.small_statement_at(finding.span.start_line)
+    statement = located.small_statement_at(statement_line)
     line = located.statement_line(statement) if statement is not None else None
     block = located.enclosing_block(statement) if statement is not None else None
     if line is None or block is None:
