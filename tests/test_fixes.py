@@ -223,6 +223,41 @@ def test_minimal_edits_keep_unchanged_lines_and_a_missing_final_newline():
     assert minimal_edits(before, before) == ()
 
 
+VALIDATION_AND_TEST_REFITS = """\
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from sklearn.linear_model import LogisticRegression
+
+df = pd.read_csv("seeds.csv")
+X, y = df.drop(columns=["variety"]), df["variety"]
+X_train, X_rest, y_train, y_rest = train_test_split(X, y, test_size=0.4)
+X_val, X_test, y_val, y_test = train_test_split(X_rest, y_rest, test_size=0.5)
+sc = StandardScaler()
+X_train = sc.fit_transform(X_train)
+X_val = sc.fit_transform(X_val)
+X_test = sc.fit_transform(X_test)
+clf = LogisticRegression().fit(X_train, y_train)
+print(clf.score(X_val, y_val), clf.score(X_test, y_test))
+"""
+
+
+@pytest.mark.parametrize("tail, unsafe", [("", False), ("print(sc.mean_)\n", True)],
+                         ids=["only-transforms-later", "fitted-state-read-later"])
+def test_refits_on_validation_and_test_rows_are_both_fixed(tail: str, unsafe: bool, tmp_path: Path):
+    """The transformer is only transformed with afterwards: safe; its fitted mean read afterwards: unsafe."""
+    source = VALIDATION_AND_TEST_REFITS + tail
+    path = tmp_path / "pipeline.py"
+    path.write_text(source, encoding="utf-8")
+    assert codes_of(source, path) == Counter({"ML302": 2})
+    if unsafe:
+        assert fix_text(source, str(path), Settings(), unsafe=False).applied == ()
+    result = fix_text(source, str(path), Settings(), unsafe=unsafe)
+    assert [f.applicability for f in result.applied] == [Applicability.UNSAFE if unsafe else Applicability.SAFE] * 2
+    assert codes_of(result.text, path) == Counter()
+    assert touched_lines(source, result.text) == {12, 13}
+
+
 def test_a_finding_silenced_by_noqa_is_not_fixed(tmp_path: Path):
     source = ML302_REFIT.source.replace("# fit again", "# noqa: ML302")
     path = tmp_path / "pipeline.py"

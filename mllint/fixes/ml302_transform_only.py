@@ -7,8 +7,8 @@ Recognised (the transformer is a plain name, fit earlier in the same block, not 
     scaler.fit(X_test)                    ->  (statement removed; a later transform uses the training fit)
 
 SAFE when the transformer is a scaler / imputer / projection whose ``transform`` accepts any
-rows of the same columns, and nothing after the statement reads the transformer (its fitted
-state no longer changes); UNSAFE otherwise (an encoder's ``transform`` may reject categories
+rows of the same columns, and code after the statement only transforms with it or fits it
+again (no fitted attribute, inverse or hand-off sees the changed state); UNSAFE otherwise (an encoder's ``transform`` may reject categories
 only the evaluation rows have).  A refit inside a helper function is fixed there, UNSAFE: every
 caller of the helper gets the change.
 """
@@ -62,7 +62,6 @@ def _fix_at(context: FixContext, statement_line: int) -> Rewrite | None:
     constructor = _fit_before(body[:index], name)
     if constructor is None:
         return None
-    later_use = any(name in names_in(s) for s in body[index + 1:])
     if call.func.attr.value == "fit_transform":
         new_call = call.with_deep_changes(call.func.attr, value="transform")
         module = context.module.deep_replace(call, new_call)
@@ -70,8 +69,7 @@ def _fix_at(context: FixContext, statement_line: int) -> Rewrite | None:
         module = _drop_fit(context, statement, line, block, call)
         if module is None:
             return None
-        later_use = later_use and not _only_transforms(body[index + 1:], name)
-    safe = constructor in ANY_ROWS and not later_use
+    safe = constructor in ANY_ROWS and _only_fit_or_transform(body[index + 1:], name)
     return Rewrite(module, f"Transform with `{name}` as fit on the training rows (do not fit again)",
                    Applicability.SAFE if safe else Applicability.UNSAFE)
 
@@ -123,7 +121,9 @@ def _drop_fit(context: FixContext, statement, line, block, call: cst.Call) -> cs
     return None
 
 
-def _only_transforms(statements: list[cst.BaseStatement], name: str) -> bool:
+def _only_fit_or_transform(statements: list[cst.BaseStatement], name: str) -> bool:
+    """Whether later code uses the transformer only to transform (now with the training fit, as meant)
+    or to fit again (which no longer depends on it): no fitted attribute read, no inverse, no hand-off."""
     uses = [c for s in statements for c in calls_in(s)
-            if isinstance(method_call(c, "transform"), cst.Name) and c.func.value.value == name]
+            if isinstance(method_call(c, "transform", "fit", "fit_transform"), cst.Name) and c.func.value.value == name]
     return len(uses) == sum(names_in(s).count(name) for s in statements)
