@@ -23,6 +23,7 @@ import pytest
 from mllint.engine.analysis import analyze
 from mllint.fixes import Applicability, Fix, TextEdit, fix_text, fixes_for_text, minimal_edits
 from mllint.fixes.apply import reported_findings
+from mllint.fixes.registry import FIXABLE_CODES, fixers
 from mllint.settings import Settings
 
 
@@ -211,6 +212,10 @@ def test_no_fix_where_the_rewrite_is_not_mechanical(source: str, tmp_path: Path)
     path.write_text(source, encoding="utf-8")
     assert sum(codes_of(source, path).values()) == 1
     assert fixes_for_text(source, str(path), Settings()) == []
+
+
+def test_the_cheap_list_of_fixable_codes_is_the_registry():
+    assert FIXABLE_CODES == set(fixers())
 
 
 def test_minimal_edits_keep_unchanged_lines_and_a_missing_final_newline():

@@ -25,8 +25,6 @@ from .check_command import read_source  # noqa: F401 - the reader --fix uses for
 from .file_report import FileReport
 from .output import escape_controls
 
-FIX_SUFFIX = ".py"
-
 
 class NotWritable(OSError):
     """A file ``--fix`` refuses to write (a link, not a regular file, changed since it was read)."""
