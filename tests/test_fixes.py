@@ -346,6 +346,8 @@ def test_diff_prints_what_fix_would_change_and_writes_nothing(project: Path):
     assert changed == ["-X_test = scaler.fit_transform(X_test)   # fit again",
                        "+X_test = scaler.transform(X_test)   # fit again"]
     assert result.stderr.strip() == "Would fix 1 finding."
+    # standard output holds the diff alone, whatever the output format
+    assert mllint(project, "--diff", "--output-format", "json", "safe.py").stdout == result.stdout
     # nothing to change: exit 0, even though a finding (with an unsafe fix only) remains
     (project / "unsafe.py").write_text(ML101_PIPELINE.source, encoding="utf-8")
     quiet = mllint(project, "--diff", "unsafe.py")

@@ -14,6 +14,7 @@ import argparse
 import codecs
 import difflib
 import errno
+import io
 import os
 import stat
 import tempfile
@@ -109,6 +110,13 @@ class FixSession:
     def prints_source(self) -> bool:
         """``check --fix -`` prints the fixed text on standard output (findings go to standard error)."""
         return self.stdin and self.options.fix and not self.options.diff
+
+    def findings_stream(self, stdout: IO[str], stderr: IO[str]) -> IO[str]:
+        """Where the findings go: standard output, except with ``--fix -`` (the fixed text goes there) and
+        ``--diff`` (standard output holds the diff alone, whatever the output format)."""
+        if self.options.diff:
+            return io.StringIO()
+        return stderr if self.prints_source else stdout
 
     def process(self, report: FileReport) -> FileReport:
         """The report to show: after fixing (with --fix), without findings (with --diff), marked otherwise."""

@@ -144,7 +144,7 @@ def _check(args: argparse.Namespace) -> int:
     fixing = FixSession(FixOptions.from_args(args), settings, read or read_source, stdin=paths == ["-"],
                         out=sys.stdout, err=sys.stderr)
     writer = OutputWriter(args.output_format, root=root, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
-                          out=sys.stderr if fixing.prints_source else sys.stdout, err=sys.stderr)
+                          out=fixing.findings_stream(sys.stdout, sys.stderr), err=sys.stderr)
     problems = False
     for report in iter_checks(files, settings, jobs=args.jobs or os.cpu_count() or 1, cache=cache, progress=show,
                               hard_limit=hard_limit, read=read):
