@@ -383,14 +383,59 @@ def test_fix_keeps_windows_line_endings(project: Path):
         "scaler.fit_transform(X_test)", "scaler.transform(X_test)").replace("\n", "\r\n").encode("utf-8")
 
 
-def test_notebooks_are_not_fixed_and_say_so(project: Path):
-    cells = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-              "source": ML302_REFIT.source.splitlines(keepends=True)}]
-    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+def notebook_of(*cells: str, indent: int | None = 1) -> bytes:
+    """A notebook (a markdown cell, then code cells) as Jupyter writes it (or compact, with ``indent=None``)."""
+    items = [{"cell_type": "markdown", "metadata": {}, "source": ["# Seeds ✓"]}]
+    items += [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+               "source": cell.splitlines(keepends=True)} for cell in cells]
+    notebook = {"cells": items, "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                                           "name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
+    return (json.dumps(notebook, indent=indent, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def cells_of(data: bytes) -> list[str]:
+    return ["".join(c["source"]) for c in json.loads(data)["cells"] if c["cell_type"] == "code"]
+
+
+def split_cells(source: str, *first_lines: int) -> list[str]:
+    """``source`` cut into cells starting at the given 1-based lines (the first cell starts at line 1)."""
+    lines = source.splitlines(keepends=True)
+    bounds = [0, *[n - 1 for n in first_lines], len(lines)]
+    return ["".join(lines[a:b]).rstrip("\n") for a, b in zip(bounds, bounds[1:])]
+
+
+def test_fix_rewrites_the_cell_of_a_notebook_and_keeps_the_rest_of_the_json(project: Path):
+    cells = split_cells(ML302_REFIT.source, 5, 9)
     target = project / "nb.ipynb"
-    target.write_text(json.dumps(notebook), encoding="utf-8")
+    target.write_bytes(notebook_of(*cells))
+    result = mllint(project, "nb.ipynb")
+    assert "nb.ipynb:cell 3:1:1: ML302 [*] " in result.stdout
+    result = mllint(project, "--fix", "nb.ipynb")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Fixed 1 finding (0 remaining)." in result.stdout.splitlines()
+    fixed_cells = cells[:2] + [cells[2].replace("scaler.fit_transform(X_test)", "scaler.transform(X_test)")]
+    assert target.read_bytes() == notebook_of(*fixed_cells)   # only that cell's source changed
+
+
+def test_the_pipeline_fix_edits_two_cells_of_a_notebook(project: Path):
+    cells = split_cells(ML101_PIPELINE.source, 6)
+    target = project / "nb.ipynb"
+    target.write_bytes(notebook_of(*cells))
+    assert mllint(project, "--fix", "nb.ipynb").returncode == 1             # an unsafe fix only
+    assert cells_of(target.read_bytes()) == cells
+    result = mllint(project, "--fix", "--unsafe-fixes", "nb.ipynb")
+    assert result.returncode == 0, result.stdout + result.stderr
+    new_cells = cells_of(target.read_bytes())
+    assert new_cells[0] == cells[0] + "\nfrom sklearn.pipeline import make_pipeline"
+    assert ML101_PIPELINE.expect in new_cells[1].splitlines()
+    assert json.loads(target.read_bytes())["cells"][0] == json.loads(notebook_of(*cells))["cells"][0]
+
+
+def test_a_notebook_whose_json_layout_cannot_be_kept_is_not_fixed(project: Path):
+    target = project / "nb.ipynb"
+    target.write_bytes(notebook_of(*split_cells(ML302_REFIT.source, 5, 9), indent=None))
     before = target.read_bytes()
     result = mllint(project, "--fix", "nb.ipynb")
     assert result.returncode == 1
     assert target.read_bytes() == before
-    assert "nb.ipynb: note: notebooks are not fixed (only .py files are)" in result.stderr.splitlines()
+    assert "nb.ipynb: note: not fixed: the notebook's JSON layout cannot be kept" in result.stderr.splitlines()

@@ -6,7 +6,8 @@ the file's text, applies the verified fixes one by one, and the fixed text is ch
 for what remains.  Writing follows ``safe_fs``'s rules for an untrusted tree: never through
 a symbolic link, only over a regular file whose content is still what was analysed, via a
 temporary file in the same folder and ``os.replace`` (keeping the file's mode).  Notebooks
-are not fixed (their analysed text is the joined code cells, not the file): a note says so.
+are fixed cell by cell when their JSON layout can be kept (:mod:`mllint.fixes.notebook`);
+otherwise a note says why not.
 """
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass, replace
-from typing import IO, Callable
+from typing import IO, TYPE_CHECKING, Callable
 
 from ..settings import Settings
 from .check_command import read_source  # noqa: F401 - the reader --fix uses for files (re-exported for main)
 from .file_report import FileReport
 from .output import escape_controls
+
+if TYPE_CHECKING:   # the fixes (and the analysis they import) load only when a file has findings
+    from ..fixes.apply import FixedText
 
 
 class NotWritable(OSError):
@@ -131,10 +135,6 @@ class FixSession:
             self.stdin_text = self._read(report.path)
         if report.error or not report.findings:
             return replace(report, findings=[]) if self.options.diff else report
-        if report.notebook:
-            if self.options.rewriting:
-                self._note(report.path, "notebooks are not fixed (only .py files are)")
-            return replace(report, findings=[]) if self.options.diff else report
         data = self.stdin_text if self.stdin_text is not None else self._read(report.path)
         if data is None:
             return report
@@ -149,21 +149,34 @@ class FixSession:
             self._note(path, f"not fixed: cannot read: {exc.strerror or exc}")
             return None
 
-    def _rewrite(self, report: FileReport, data: bytes) -> FileReport:
+    def _fixed(self, report: FileReport, data: bytes) -> tuple[bytes, str, FixedText] | None:
+        """(the new file, the analysed text before, the outcome), or None with a note when it cannot be kept."""
         from ..engine.source import SourceError, load_source
         from ..fixes import fix_text
+        from ..fixes.notebook import fix_notebook
 
         try:
             analysed = load_source(data, report.path).text
         except SourceError:
-            return report
+            return None
+        if report.notebook:
+            fixed = fix_notebook(data, report.path, self.settings, unsafe=self.options.unsafe)
+            if fixed is None:
+                self._note(report.path, "not fixed: the notebook's JSON layout cannot be kept")
+                return None
+            return fixed[0], analysed, fixed[1]
         result = fix_text(analysed, report.path, self.settings, unsafe=self.options.unsafe)
-        if not result.changed:
-            return replace(report, findings=[]) if self.options.diff else self._marked(report, data)
-        new_data = encode_like(data, analysed, result.text)
+        new_data = encode_like(data, analysed, result.text) if result.changed else data
         if new_data is None:
             self._note(report.path, "not fixed: the file's encoding or line endings cannot be kept")
+            return None
+        return new_data, analysed, result
+
+    def _rewrite(self, report: FileReport, data: bytes) -> FileReport:
+        fixed = self._fixed(report, data)
+        if fixed is None or not fixed[2].changed:
             return replace(report, findings=[]) if self.options.diff else self._marked(report, data)
+        new_data, analysed, result = fixed
         if self.options.diff:
             self._print_diff(report.path, analysed, result.text)
             self.fixed += len(result.applied)
@@ -189,15 +202,19 @@ class FixSession:
             return report
         from ..engine.source import SourceError, load_source
         from ..fixes import fixes_for_text
+        from ..fixes.notebook import notebook_fixes
         from ..fixes.registry import FIXABLE_CODES
 
         if not any(f.code in FIXABLE_CODES for f in report.findings):
             return report
-        try:
-            text = load_source(data, report.path).text
-        except SourceError:
-            return report
-        available = {(f.code, f.span.start_line): fix for f, fix in fixes_for_text(text, report.path, self.settings)}
+        if report.notebook:
+            found = notebook_fixes(data, report.path, self.settings)
+        else:
+            try:
+                found = fixes_for_text(load_source(data, report.path).text, report.path, self.settings)
+            except SourceError:
+                return report
+        available = {(f.code, f.span.start_line): fix for f, fix in found}
         findings = []
         for finding in report.findings:
             fix = available.get((finding.code, finding.location.line))

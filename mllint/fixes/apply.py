@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 from ..checker import check_analysis
 from ..engine.analysis import Analysis, analyze
@@ -35,19 +36,25 @@ def reported_findings(analysis: Analysis, settings: Settings) -> list[Finding]:
             if not (0 < f.span.start_line <= len(lines) and suppressed(lines[f.span.start_line - 1], f.code))]
 
 
-def fixable_analysis(analysis: Analysis) -> bool:
-    """Fixes rewrite plain Python whose parsed text is the analysed text (not notebooks' joined cells)."""
+def fixable_analysis(analysis: Analysis, kind: str = "python") -> bool:
+    """Fixes rewrite code whose parsed text is the analysed text (for notebooks: the joined code cells,
+    which :mod:`mllint.fixes.notebook` maps back to the cells)."""
     source = analysis.source
-    return (analysis.ok and analysis.module is not None and source is not None and source.kind == "python"
+    return (analysis.ok and analysis.module is not None and source is not None and source.kind == kind
             and analysis.module.code == source.text)
 
 
-def _analyse(text: str, path: str | None, settings: Settings) -> Analysis:
-    return analyze(text, path=path, config=settings.engine_config())
+def _analyse(data: str | bytes, path: str | None, settings: Settings) -> Analysis:
+    return analyze(data, path=path, config=settings.engine_config())
 
 
-def compute_fix(context: FixContext, finding: Finding) -> Fix | None:
-    """The verified fix of one finding, or None (no fixer, shape not recognised, or the rewrite fails)."""
+def compute_fix(context: FixContext, finding: Finding,
+                realise: Callable[[str], "str | bytes | None"] | None = None) -> Fix | None:
+    """The verified fix of one finding, or None (no fixer, shape not recognised, or the rewrite fails).
+
+    ``realise`` turns the rewritten text into what is analysed to verify it (a notebook's JSON),
+    or None when it cannot be put back; by default the text itself.
+    """
     fixer = fixers().get(finding.code)
     if fixer is None:
         return None
@@ -60,7 +67,10 @@ def compute_fix(context: FixContext, finding: Finding) -> Fix | None:
     new_text = rewrite.module.code
     if new_text == context.text:
         return None
-    after = _analyse(new_text, context.path, context.settings)
+    data = realise(new_text) if realise is not None else new_text
+    if data is None:
+        return None
+    after = _analyse(data, context.path, context.settings)
     if not after.ok or any("budget" in note for note in after.notes):   # a partial analysis proves nothing
         return None
     before = Counter(f.code for f in context.findings)
