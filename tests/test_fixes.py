@@ -367,6 +367,16 @@ def test_fix_never_writes_through_a_symbolic_link(project: Path, tmp_path_factor
     assert "[*]" not in result.stdout   # --fix cannot fix it, so it is not announced as fixable
 
 
+def test_fix_leaves_a_read_only_file_alone(project: Path):
+    target = project / "frozen.py"
+    target.write_text(ML302_REFIT.source, encoding="utf-8")
+    target.chmod(0o444)
+    result = mllint(project, "--fix", "frozen.py")
+    assert result.returncode == 1
+    assert target.read_text(encoding="utf-8") == ML302_REFIT.source
+    assert "frozen.py: note: not fixed: the file is read-only" in result.stderr.splitlines()
+
+
 def test_fix_on_standard_input_prints_the_fixed_text(project: Path):
     result = mllint(project, "--fix", "-", "--stdin-filename", "pipe.py", stdin=ML302_REFIT.source)
     assert result.returncode == 0, result.stderr

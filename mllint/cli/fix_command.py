@@ -75,6 +75,9 @@ def write_fixed(path: str, expected: bytes, data: bytes) -> None:
         raise NotWritable(errno.ELOOP, "is a symbolic link")
     if not stat.S_ISREG(info.st_mode):
         raise NotWritable(errno.EINVAL, "not a regular file")
+    # a rename could replace it anyway: a read-only file (for everyone, or for us) says no
+    if not info.st_mode & 0o222 or not os.access(path, os.W_OK, follow_symlinks=False):
+        raise NotWritable(errno.EACCES, "the file is read-only")
     handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(handle, "rb") as stream:
         if stream.read() != expected:
