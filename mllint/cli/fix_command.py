@@ -177,7 +177,9 @@ class FixSession:
 
     def _rewrite(self, report: FileReport, data: bytes) -> FileReport:
         fixed = self._fixed(report, data)
-        if fixed is None or not fixed[2].changed:
+        if fixed is None:   # the file cannot be rewritten: nothing here is fixable by --fix
+            return replace(report, findings=[]) if self.options.diff else report
+        if not fixed[2].changed:
             return replace(report, findings=[]) if self.options.diff else self._marked(report, data)
         new_data, analysed, result = fixed
         if self.options.diff:
