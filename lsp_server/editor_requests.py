@@ -1,7 +1,7 @@
-"""Requests answered for the editor: hover, code actions (suppress, Pipeline fix), explain.
+"""Requests answered for the editor: hover, code actions (suppress, the fixes of mllint.fixes), explain.
 
-Hover and the suppress action answer from the last completed analysis; the Pipeline
-fix and explain compute in the request worker, off the event loop.
+Hover and the suppress action answer from the last completed analysis; fixes and
+explain compute in the request worker, off the event loop.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from lsprotocol import types
 
 from mllint.config_discovery import CONFIG_ERROR_CODE
+from mllint.fixes.registry import FIXABLE_CODES
 from mllint.noqa import NOQA
 
 from .documents import Snapshot, uri_to_path
@@ -65,7 +66,8 @@ class EditorRequests:
 
     # -- code actions ----------------------------------------------------------------------------------
     async def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
-        """Suppress actions, and the Pipeline fix computed off the event loop (it re-analyses the rewrite)."""
+        """Suppress actions, and the fixes of ``mllint check --fix`` computed off the event loop
+        (each is verified by re-analysing the rewrite); safe fixes are the preferred action."""
         uri = params.text_document.uri
         document = self.document(uri)
         if document is None:
@@ -73,6 +75,7 @@ class EditorRequests:
         source, version = document.source, document.version
         lines = source.split("\n")
         actions: list[types.CodeAction] = []
+        fixes = None
         for diagnostic in params.context.diagnostics:
             if diagnostic.source != "mllint" or not isinstance(diagnostic.code, str) \
                     or diagnostic.code == CONFIG_ERROR_CODE:   # a configuration error is fixed in pyproject.toml
@@ -82,22 +85,35 @@ class EditorRequests:
                 actions.append(types.CodeAction(
                     title=f"Suppress {diagnostic.code} on this line", kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic], edit=types.WorkspaceEdit(changes={uri: [edit]})))
-            if diagnostic.code == "ML101" and uri in self.snapshots:
-                try:
-                    fixed = await self.request_pool.run("pipeline_fix", source, uri_to_path(uri),
-                                                        diagnostic.range.start.line + 1, self.settings_for(uri)[0])
-                except Exception as exc:
-                    log.warning("Pipeline fix not computed: %s", type(exc).__name__)
-                    fixed = None
-                if fixed is not None and document.version == version:   # not for a text edited meanwhile
-                    end = document.position_codec.position_to_client_units(
-                        lines, types.Position(len(lines) - 1, len(lines[-1])))
+            if diagnostic.code not in FIXABLE_CODES or uri not in self.snapshots:
+                continue
+            if fixes is None:
+                fixes = await self._fixes(source, uri, version)
+            if document.version != version:   # not for a text edited meanwhile
+                return actions
+            for fix in fixes:
+                if fix.code == diagnostic.code and fix.line == diagnostic.range.start.line + 1:
                     actions.append(types.CodeAction(
-                        title="Fit the preprocessing inside a Pipeline on the training split",
-                        kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=True,
-                        edit=types.WorkspaceEdit(changes={uri: [types.TextEdit(
-                            types.Range(types.Position(0, 0), end), fixed)]})))
+                        title=fix.title,
+                        kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic], is_preferred=fix.safe,
+                        edit=types.WorkspaceEdit(changes={uri: [
+                            _text_edit(lines, e, document.position_codec) for e in fix.edits]})))
         return actions
+
+    async def _fixes(self, source: str, uri: str, version: int | None) -> list:
+        """The document's fixes, computed once per version (editors ask for code actions on every cursor move)."""
+        known = self.__dict__.setdefault("_fixes_by_uri", {})
+        settings = self.settings_for(uri)[0]
+        key = (version, source, settings)
+        if uri in known and known[uri][0] == key:
+            return known[uri][1]
+        try:
+            fixes = await self.request_pool.run("fixes", source, uri_to_path(uri), settings)
+        except Exception as exc:
+            log.warning("Fixes not computed: %s", type(exc).__name__)
+            return []
+        known[uri] = (key, fixes)
+        return fixes
 
     # -- explain ------------------------------------------------------------------------------------------
     async def explain(self, uri: str) -> dict[str, str]:
@@ -120,6 +136,13 @@ class EditorRequests:
                                                previous.known_columns if previous is not None else None)
         except AnalysisTimeout:
             raise ValueError(f"explain stopped after {self.hard_limit:g} s") from None
+
+
+def _text_edit(lines: list[str], edit: Any, codec: Any) -> types.TextEdit:
+    """A fix's edit (code-point columns) in the client's position encoding."""
+    start = codec.position_to_client_units(lines, types.Position(edit.start_line, edit.start_col))
+    end = codec.position_to_client_units(lines, types.Position(edit.end_line, edit.end_col))
+    return types.TextEdit(types.Range(start, end), edit.new_text)
 
 
 def suppress_edit(lines: list[str], line: int, code: str, codec: Any = None) -> types.TextEdit | None:

@@ -27,9 +27,9 @@ _garbage = False             # jobs ran since the last collection
 _collect_now = threading.Event()   # set after a job: the housekeeping thread collects while the result travels
 
 
-def _pipeline_fix(source: str, path: str | None, line: int, settings: Any) -> str | None:
-    from .pipeline_fix import pipeline_fix
-    return pipeline_fix(source, path, line, settings)
+def _fixes(source: str, path: str | None, settings: Any) -> list:
+    from mllint.fixes.editor import editor_fixes
+    return editor_fixes(source, path, settings)
 
 
 JOBS: dict[str, Callable[..., Any]] = {
@@ -37,7 +37,7 @@ JOBS: dict[str, Callable[..., Any]] = {
     "notebook": analyse_notebook,
     "explain_text": explain_text,
     "explain_notebook": explain_notebook,
-    "pipeline_fix": _pipeline_fix,
+    "fixes": _fixes,
 }
 
 

@@ -90,8 +90,8 @@ rf = RandomForestRegressor().fit(df.iloc[:, :-1], df["charges"])   # unknown col
                 f"features computed from the label {source}"
             message = f"{facts.estimator_name(fit.estimator)} is fit with {carried}: drop them from the features"
             found[key] = [(fit.site, message), story]
-        for (site, message), related in found.values():
-            yield self.finding(ctx, facts.statement_span(site), message, related)
+        for (leaking, _), ((site, message), related) in found.items():
+            yield self.finding(ctx, facts.statement_span(site), message, related, columns=leaking)
 
 
 def _story(facts, fit) -> list:

@@ -536,7 +536,8 @@ async def test_pipeline_quick_fix_removes_the_leak(client: LanguageClient, spec,
     actions = await actions_for(client, uri, diagnostic)
     fixes = [a for a in actions if a.title == PIPELINE_FIX]
     assert len(fixes) == 1, [a.title for a in actions]
-    assert fixes[0].kind == types.CodeActionKind.QuickFix and fixes[0].is_preferred
+    assert fixes[0].kind == types.CodeActionKind.QuickFix
+    assert not fixes[0].is_preferred   # moving the fit changes every number the model gives: an unsafe fix
     edits = edits_of(fixes[0], uri)
     new_text = apply_edits(source, edits, client.encoding)
     assert "make_pipeline(StandardScaler(), SVR()).fit(X_train, y_train)" in new_text
@@ -557,6 +558,42 @@ async def test_pipeline_quick_fix_removes_the_leak(client: LanguageClient, spec,
     assert codes(diagnostics) == local_findings(new_text, path, tmp_path)
     if not pulls(client):
         assert [p.version for p in client.published if p.uri == uri][-1] == 2
+
+
+#: ML302 on line 8 (0-based): the scaler fit on the training rows is fit again on the test rows.
+REFIT = """\
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.svm import SVC
+df = pd.read_csv("seeds.csv")  # « graines » 🌱
+X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="variety"), df["variety"])
+scaler = MinMaxScaler()
+X_train = scaler.fit_transform(X_train)
+X_test = scaler.fit_transform(X_test)  # « test » 🌱
+print(SVC().fit(X_train, y_train).score(X_test, y_test))"""
+
+
+@pytest.mark.parametrize("spec", CLIENTS)
+async def test_safe_fix_is_the_preferred_action_and_edits_only_its_line(client: LanguageClient, spec, tmp_path):
+    """The ML302 fix of ``mllint check --fix``, offered as a preferred quick fix (it is safe)."""
+    await start(client, spec, tmp_path)
+    path = tmp_path / "refit.py"
+    uri = open_doc(client, path, REFIT)
+    diagnostic = the(await diagnostics_where(client, uri, has("ML302", 8)), "ML302")
+    actions = await actions_for(client, uri, diagnostic)
+    fixes = [a for a in actions if a.title.startswith("Transform with `scaler`")]
+    assert len(fixes) == 1, [a.title for a in actions]
+    assert fixes[0].kind == types.CodeActionKind.QuickFix and fixes[0].is_preferred
+    assert list(fixes[0].diagnostics) == [diagnostic]
+    new_text = apply_edits(REFIT, edits_of(fixes[0], uri), client.encoding)
+    old_lines, new_lines = REFIT.split("\n"), new_text.split("\n")
+    assert new_lines[8] == "X_test = scaler.transform(X_test)  # « test » 🌱"
+    assert new_lines[:8] + new_lines[9:] == old_lines[:8] + old_lines[9:]
+
+    change(client, uri, 2, edits_of(fixes[0], uri))
+    diagnostics = await diagnostics_where(client, uri, lacks("ML302"), "the refit fixed")
+    assert codes(diagnostics) == local_findings(new_text, path, tmp_path) == []
 
 
 @pytest.mark.parametrize("spec", CLIENTS)

@@ -54,6 +54,7 @@ class FindingReport:
     related: list[RelatedReport] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     line_text: str = ""      # the primary line, for stable fingerprints
+    fixable: bool = False    # a fix --fix would apply exists (set after the run, never cached)
 
 
 @dataclass

@@ -188,19 +188,24 @@ def _check(args: argparse.Namespace) -> int:
         show = progress_bar() if sys.stderr.isatty() and len(files) > 20 and args.output_format == "text" else None
     if threading.current_thread() is threading.main_thread():   # a terminated run still stops its workers
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    from .fix_command import FixOptions, FixSession, read_source
+    fixing = FixSession(FixOptions.from_args(args), settings_for.__getitem__, read or read_source, stdin=paths == ["-"],
+                        out=sys.stdout, err=sys.stderr)
     writer = OutputWriter(args.output_format, root=root, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
-                          out=sys.stdout, err=sys.stderr)
+                          out=fixing.findings_stream(sys.stdout, sys.stderr), err=sys.stderr)
     problems = False
     for report in iter_checks(files, settings, jobs=args.jobs or os.cpu_count() or 1, cache=cache, progress=show,
                               hard_limit=hard_limit, read=read, settings_for=settings_for.__getitem__):
+        report = fixing.process(report)   # --fix / --diff rewrite it; text output marks fixable findings
         if show is not None and writer.pending_lines(report):
             show.clear()
         writer.add(report)
         problems = problems or bool(report.findings or report.error)
-    writer.finish()
+    writer.finish(fixing.summary(writer.count))
+    fixing.finish(sys.stdout)
     if cache is not None:
         cache.prune()
-    return 0 if args.exit_zero or not problems else 1
+    return fixing.exit_status(0 if args.exit_zero or not problems else 1)
 
 
 def _settings_of_files(files: Sequence[str], resolver: ConfigResolver, overrides: Overrides) -> dict[str, Settings]:
@@ -319,6 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
     _configuration_flags(check)
     check.add_argument("--show-settings", metavar="FILE",
                        help="print the configuration file used for FILE (or none) and the resolved settings, then exit")
+    check.add_argument("--fix", action="store_true", help="apply the safe fixes and write the files (- : print the text)")
+    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix / --diff, also apply the unsafe fixes")
+    check.add_argument("--diff", action="store_true", help="print a diff of what --fix would change; write nothing")
     check.set_defaults(handler=_check)
     explain = sub.add_parser("explain", help="show the logical plan of a pandas / scikit-learn script or notebook")
     explain.add_argument("file", help="a .py or .ipynb file")

@@ -57,7 +57,8 @@ def text_lines(report: FileReport, colour: bool = False) -> list[str]:
     out: list[str] = []
     for finding in report.findings:
         out.append(f"{c['path']}{_where(path, finding.location)}{c['reset']}: "
-                   f"{c['code']}{escape_controls(finding.code)}{c['reset']} {escape_controls(finding.message)}")
+                   f"{c['code']}{escape_controls(finding.code)}{c['reset']} {'[*] ' if finding.fixable else ''}"
+                   f"{escape_controls(finding.message)}")
         for related in finding.related:
             out.append(f"    {c['dim']}{_where(path, related.location)}: {escape_controls(related.message)}"
                        f"{c['reset']}")
@@ -261,11 +262,12 @@ class OutputWriter:
             self.out.write("\n".join(lines) + "\n")
             self.out.flush()
 
-    def finish(self) -> None:
+    def finish(self, summary: list[str] | None = None) -> None:
+        """``summary``: closing lines replacing "Found N findings." in text output (fix counts)."""
         if self.kind == "text":
-            summary = text_summary(self.count)
-            if summary:
-                print(summary, file=self.out)
+            lines = summary if summary is not None else [line for line in [text_summary(self.count)] if line]
+            for line in lines:
+                print(line, file=self.out)
         elif self.kind in ("json", "sarif"):
             print(render(self.kind, self.reports, root=self.root, colour=False), file=self.out)
         self.out.flush()
