@@ -12,7 +12,7 @@ def _explain(args: argparse.Namespace) -> int:
     import os
 
     from ..engine.analysis import analyze
-    from ..render import RENDERERS
+    from ..render import render_view
     from ..settings import ConfigError, load_settings
 
     try:
@@ -31,11 +31,13 @@ def _explain(args: argparse.Namespace) -> int:
         print(f"mllint: {args.file}: {analysis.error}", file=sys.stderr)
         if args.format not in ("mlinspect", "json"):
             return 2
+    marks = _marks(analysis, settings) if args.findings is not False and args.format not in ("mlinspect", "json") \
+        else None
     if args.format in ("svg", "png"):
         from ..render.graphviz import GraphvizMissing, render_image
 
         try:
-            image = render_image(RENDERERS["dot"](analysis), args.format)
+            image = render_image(render_view("dot", analysis, marks), args.format)
         except GraphvizMissing as exc:
             print(f"mllint: {exc}", file=sys.stderr)
             return 2
@@ -46,12 +48,19 @@ def _explain(args: argparse.Namespace) -> int:
             sys.stdout.buffer.write(image)
             return 0 if not analysis.error else 2
         return _write(args.output, image) if not analysis.error else 2
-    output = RENDERERS[args.format](analysis)
+    output = render_view(args.format, analysis, marks)
     if args.output:
         status = _write(args.output, (output + "\n").encode("utf-8"))
         return status if not analysis.error else 2
     print(output)
     return 0 if not analysis.error else 2
+
+
+def _marks(analysis, settings):
+    """The findings ``mllint check`` reports on the explained file, and the plan nodes they point at."""
+    from ..render.explained import explained
+
+    return explained(analysis, settings)
 
 
 def _write(path: str, data: bytes) -> int:
@@ -237,6 +246,10 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--format", choices=["text", "json", "dot", "mermaid", "mlinspect", "svg", "png"],
                          default="text", help="svg and png need Graphviz's `dot` on PATH")
     explain.add_argument("--output", "-o", help="write to this file instead of standard output")
+    explain.add_argument("--findings", action=argparse.BooleanOptionalAction, default=None,
+                         help="run the rules too: text lists the findings under the plan, pictures (dot, mermaid, "
+                              "svg, png) mark the nodes they point at (the default; json and mlinspect never "
+                              "show findings)")
     explain.set_defaults(handler=_explain)
     rules = sub.add_parser("rules", help="list every rule")
     rules.set_defaults(handler=_rules)
