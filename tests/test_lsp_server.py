@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -767,6 +768,13 @@ async def test_explain_command_returns_mermaid_and_text(client: LanguageClient, 
     assert plan["mermaid"].startswith("flowchart")
     assert "concrete.csv" in plan["mermaid"] and "Standard Scaler" in plan["mermaid"]
     assert "DATA_SOURCE" in plan["text"] and "TRAIN_TEST_SPLIT" in plan["text"]
+    # the findings the diagnostics show are marked: the scaler's node carries ML101 and the finding class
+    marked = re.search(r'^\s+(n\d+)\W+ML101<br/>transform: Standard Scaler: fit_transform \(line (\d+)\)',
+                       plan["mermaid"], re.M)
+    assert marked is not None, plan["mermaid"]
+    assert int(marked.group(2)) == LEAK_LINE + 1
+    assert f"class {marked.group(1)} finding" in plan["mermaid"]
+    assert re.search(rf"^  {LEAK_LINE + 1}:\d+ ML101 ", plan["text"], re.M), plan["text"]
 
 
 # --------------------------------------------------------------------------------------------------
