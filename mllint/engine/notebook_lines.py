@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 __all__ = ["FileString", "NotebookLines", "notebook_lines"]
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+|(\r\n|\r|\n)|[ \t]+', re.S)
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+|(\r\n|\r|\n)|[ \t]+', re.S)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ESCAPE = re.compile(r'\\(?:u[0-9a-fA-F]{4}|.)', re.S)
 
