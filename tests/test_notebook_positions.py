@@ -221,3 +221,18 @@ def test_standard_input_notebook_is_mapped_from_the_bytes_read(tmp_path):
     match = re.match(r"::error file=nb\.ipynb,line=(\d+),col=(\d+),", result.stdout)
     assert match, result.stdout + result.stderr
     assert_points_at(path, int(match.group(1)), int(match.group(2)), 2, 4, 1)
+
+
+def test_nbformat_3_worksheets_and_input(tmp_path):
+    """Old notebooks keep cells in ``worksheets`` and the code in ``input``: mapped the same way."""
+    cells = [{"cell_type": "markdown", "source": ["# Old\n"]}] + [
+        {"cell_type": "code", "input": source, "language": "python", "outputs": [], "metadata": {}}
+        for source in (IMPORTS, PREPARE, MODEL)]
+    path = tmp_path / "old.ipynb"
+    path.write_text(json.dumps({"worksheets": [{"cells": cells}], "metadata": {}, "nbformat": 3, "nbformat_minor": 0},
+                               indent=1), encoding="utf-8")
+    (item,) = json.loads(check(path, "json"))
+    assert (item["cell"], item["cell_line"]) == (2, 4)
+    stored = file_lines(path)[item["file_line"] - 1]
+    assert stored.strip().rstrip(",") == json.dumps(PREPARE[3])
+    assert stored[item["file_column"] - 1:].startswith("X = StandardScaler()")
