@@ -12,7 +12,7 @@ def _explain(args: argparse.Namespace) -> int:
     import os
 
     from ..engine.analysis import analyze
-    from ..render import render_view
+    from ..render import RENDERERS
     from ..settings import ConfigError, load_settings
 
     try:
@@ -37,7 +37,8 @@ def _explain(args: argparse.Namespace) -> int:
         from ..render.graphviz import GraphvizMissing, render_image
 
         try:
-            image = render_image(render_view("dot", analysis, marks), args.format)
+            image = render_image(RENDERERS["dot"](analysis) if marks is None else _marked("dot", analysis, marks),
+                                 args.format)
         except GraphvizMissing as exc:
             print(f"mllint: {exc}", file=sys.stderr)
             return 2
@@ -48,7 +49,7 @@ def _explain(args: argparse.Namespace) -> int:
             sys.stdout.buffer.write(image)
             return 0 if not analysis.error else 2
         return _write(args.output, image) if not analysis.error else 2
-    output = render_view(args.format, analysis, marks)
+    output = RENDERERS[args.format](analysis) if marks is None else _marked(args.format, analysis, marks)
     if args.output:
         status = _write(args.output, (output + "\n").encode("utf-8"))
         return status if not analysis.error else 2
@@ -60,7 +61,19 @@ def _marks(analysis, settings):
     """The findings ``mllint check`` reports on the explained file, and the plan nodes they point at."""
     from ..render.explained import explained
 
-    return explained(analysis, settings)
+    try:
+        return explained(analysis, settings)
+    except Exception as exc:   # pragma: no cover - a bug of ours: the plan is still worth showing
+        print(f"mllint: {analysis.source.path if analysis.source else 'file'}: findings not shown "
+              f"(internal error: {type(exc).__name__}: {exc})", file=sys.stderr)
+        return None
+
+
+def _marked(kind: str, analysis, marks) -> str:
+    """The view ``kind`` with the findings: listed under the text, marked on the pictures."""
+    from ..render import render_view
+
+    return render_view(kind, analysis, marks)
 
 
 def _write(path: str, data: bytes) -> int:
