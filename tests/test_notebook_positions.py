@@ -236,3 +236,53 @@ def test_nbformat_3_worksheets_and_input(tmp_path):
     stored = file_lines(path)[item["file_line"] - 1]
     assert stored.strip().rstrip(",") == json.dumps(PREPARE[3])
     assert stored[item["file_column"] - 1:].startswith("X = StandardScaler()")
+
+
+# -- the scan itself, against the json module, on generated notebooks ------------------------------
+from hypothesis import given, settings as hypothesis_settings, strategies as st  # noqa: E402
+
+from mllint.engine.notebook_lines import notebook_lines  # noqa: E402
+
+_LINE_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=12)
+_SOURCE = st.lists(st.tuples(_LINE_TEXT, st.sampled_from(["\n", "\r\n", ""])), max_size=5)
+
+
+@hypothesis_settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(cells=st.lists(st.tuples(st.sampled_from(["code", "markdown"]), _SOURCE, st.booleans()), max_size=5),
+       indent=st.sampled_from([None, 1, 2]), ensure_ascii=st.booleans(), crlf=st.booleans())
+def test_every_cell_line_maps_to_the_file_line_of_its_string(cells, indent, ensure_ascii, crlf):
+    """For any notebook: each line of each code cell maps to the file line whose text holds the JSON
+    string the line starts in, at the column where the line's text is written."""
+    document = {"cells": [{"cell_type": kind, "metadata": {}, "source": [t + end for t, end in parts] if as_list
+                           else "".join(t + end for t, end in parts)} for kind, parts, as_list in cells],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    text = json.dumps(document, indent=indent, ensure_ascii=ensure_ascii)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    mapped = notebook_lines(text.encode("utf-8"))
+    assert mapped is not None
+    file_text_lines = re.split(r"\r\n|\r|\n", text)
+    for index, (kind, parts, as_list) in enumerate(cells):
+        if kind != "code":
+            continue
+        strings = [t + end for t, end in parts if t + end] if as_list else ["".join(t + end for t, end in parts)]
+        joined = "".join(strings)
+        starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", joined)]
+        for number, start in enumerate(starts, 1):
+            position = mapped.position(index, number, 0)
+            assert position is not None
+            offset = 0
+            for string in strings:              # the part of the line written in the string it starts in
+                if offset <= start < offset + len(string):
+                    segment = re.split(r"\r\n|\r|\n", string[start - offset:])[0]
+                    break
+                offset += len(string)
+            else:
+                segment = ""                      # the empty line after a final line break
+            rest = file_text_lines[position[0] - 1][position[1] - 1:]
+            assert rest.startswith(json.dumps(segment, ensure_ascii=ensure_ascii)[1:-1]), (rest, segment)
+            middle = len(segment) // 2           # a column inside the line: where that character is written
+            line, column = mapped.position(index, number, middle)
+            assert line == position[0]
+            rest = file_text_lines[line - 1][column - 1:]
+            assert rest.startswith(json.dumps(segment[middle:], ensure_ascii=ensure_ascii)[1:-1]), (rest, segment)
