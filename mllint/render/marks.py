@@ -9,7 +9,9 @@ runs several operations, the most telling one carries the mark (a fit before its
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
 
 from ..engine.analysis import Analysis
 from ..findings import Finding
@@ -43,10 +45,11 @@ class Marks:
     """The findings of one analysis and the codes each plan node is marked with."""
 
     findings: tuple[MarkedFinding, ...] = ()
-    codes: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    #: node id -> the codes of the findings pointing at it (in the order of the findings)
+    codes: Mapping[int, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def codes_of(self, node_id: int) -> tuple[str, ...]:
-        return dict(self.codes).get(node_id, ())
+        return self.codes.get(node_id, ())
 
 
 NO_MARKS = Marks()
@@ -116,7 +119,7 @@ def mark(analysis: Analysis, findings: list[Finding] | tuple[Finding, ...]) -> M
                 codes[node_id].append(finding.code)
         marked.append(MarkedFinding(finding, place(analysis, finding.span.start_line, finding.span.start_col),
                                     chosen))
-    return Marks(tuple(marked), tuple((node_id, tuple(found)) for node_id, found in sorted(codes.items())))
+    return Marks(tuple(marked), MappingProxyType({node_id: tuple(found) for node_id, found in sorted(codes.items())}))
 
 
 def printable(text: str) -> str:
