@@ -150,17 +150,21 @@ def analyse_notebook(cells: list[tuple[str, str]], path: str | None, settings: S
 
 def explain_text(text: str, path: str | None, settings: Settings,
                  known_columns: dict[str, set[str]] | None = None) -> dict[str, str]:
-    return _renders(_text_analysis(text, path, settings, known_columns)[0])
+    return _renders(*_text_analysis(text, path, settings, known_columns))
 
 
 def explain_notebook(cells: list[tuple[str, str]], path: str | None, settings: Settings) -> dict[str, str]:
-    return _renders(_notebook_analysis(cells, path, settings)[0])
+    return _renders(*_notebook_analysis(cells, path, settings))
 
 
-def _renders(analysis: Analysis) -> dict[str, str]:
-    from mllint.render import RENDERERS
+def _renders(analysis: Analysis, findings: list[Finding]) -> dict[str, str]:
+    """``mllint.explain``'s answer: the Mermaid chart with the findings' nodes marked (the webview draws it)
+    and the text listing with the findings under the plan, the same findings the diagnostics show."""
+    from mllint.render import render_view
+    from mllint.render.marks import mark
 
-    return {"mermaid": RENDERERS["mermaid"](analysis), "text": RENDERERS["text"](analysis)}
+    marks = mark(analysis, findings)
+    return {"mermaid": render_view("mermaid", analysis, marks), "text": render_view("text", analysis, marks)}
 
 
 def cell_position(source: SourceText | None, line: int) -> tuple[int, int] | None:

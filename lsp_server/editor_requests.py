@@ -117,7 +117,9 @@ class EditorRequests:
 
     # -- explain ------------------------------------------------------------------------------------------
     async def explain(self, uri: str) -> dict[str, str]:
-        """The plan of a document (or of the notebook a cell belongs to), rendered in the request worker."""
+        """The plan of a document (or of the notebook a cell belongs to), rendered in the request worker:
+        ``{"mermaid": ..., "text": ...}``, the chart with the nodes the findings point at marked (class
+        ``finding``, the codes in their labels) and the listing with the findings under the plan."""
         notebook = self.workspace.get_notebook_document(notebook_uri=uri) or \
             self.workspace.get_notebook_document(cell_uri=uri)
         settings, config_error = self.settings_for(notebook.uri if notebook is not None else uri)

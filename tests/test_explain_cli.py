@@ -55,6 +55,12 @@ def explain(path, fmt: str | None = None, cwd=None):
     return mllint_cli(*args, cwd=cwd)
 
 
+def explain_plain(path, fmt: str) -> str:
+    result = mllint_cli("explain", str(path), "--format", fmt, "--no-findings")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def test_text_format(pipeline):
     result = explain(pipeline, "text")
     assert result.returncode == 0, result.stderr
@@ -163,7 +169,10 @@ def test_mermaid_format(pipeline):
     assert out.startswith("flowchart")
     assert '[("source: adult.csv (line 12)")]' in out                  # data source: cylinder
     assert '{{"split: (Train Data) (line 18)"}}' in out                # split: hexagon
-    assert '[["fit: Logistic Regression (line 24)"]]' in out            # estimator fit: subroutine box
+    # estimator fit: subroutine box, at the line of `model.fit(...)` (built on line 24), marked with the
+    # finding about the sensitive feature it is fit on
+    assert '[["ML202<br/>fit: Logistic Regression (line 25)"]]' in out
+    assert '[["fit: Logistic Regression (line 25)"]]' in explain_plain(pipeline, "mermaid")
     assert '(["score: Logistic Regression (line 27)"])' in out          # score: stadium
     assert " --> " in out
     assert "class n" in out and "classDef source" in out

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 import mllint
 from mllint.checker import check_analysis
-from mllint.render import RENDERERS
+from mllint.render import MARKED, RENDERERS
+from mllint.render.marks import mark
 from mllint.settings import Settings
 
 from helpers import SHARED, SHARED_MISSING
@@ -60,6 +61,9 @@ def run_everything(source: str | bytes, path: str = "fuzzed.py") -> None:
     for name in RENDER_FORMATS:
         output = RENDERERS[name](analysis)
         assert isinstance(output, str), name
+    marks = mark(analysis, list(findings))      # the explain views with the findings marked
+    for name in MARKED:
+        assert isinstance(MARKED[name](analysis, marks), str), name
     elapsed = time.monotonic() - started
     assert elapsed < DEADLINE_SECONDS, f"took {elapsed:.1f} s (> {DEADLINE_SECONDS} s)"
 

@@ -78,7 +78,7 @@ def explain_text(script: Path) -> str:
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = main(["explain", str(script), "--format", "text"])
+        status = main(["explain", str(script), "--format", "text", "--no-findings"])
     assert status == 0, f"mllint explain failed ({status}): {err.getvalue()}"
     return out.getvalue()
 
@@ -163,7 +163,7 @@ def test_cli_subprocess_matches_in_process(tmp_path: Path) -> None:
     """The real ``mllint explain`` gives byte for byte what the in-process path gives."""
     case = next(c for _, c in CASES if c.files)   # one with a data file: the fence is exercised too
     script = write_case(case, tmp_path)
-    done = subprocess.run([sys.executable, "-m", "mllint", "explain", str(script), "--format", "text"],
+    done = subprocess.run([sys.executable, "-m", "mllint", "explain", str(script), "--format", "text", "--no-findings"],
                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == explain_text(script)

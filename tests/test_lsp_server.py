@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -774,6 +775,13 @@ async def test_notebook_cells_analysed_together_with_diagnostics_per_cell(client
     text = await hover(client, cell_uris[1], 0, CELL_2.index('df["strength"]') + 1)
     assert text is not None and "columns: `cement`, `water`, `strength`" in text
 
+    # mllint.explain on the notebook: the scaler's node is marked and placed as `cell N:line`
+    plan = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="mllint.explain", arguments=[nb_uri]))
+    assert f"ML101<br/>transform: Standard Scaler: fit_transform (cell 1:{leak_line + 1})" in plan["mermaid"]
+    assert re.search(rf"^  cell 1:{leak_line + 1}:1 ML101 ", plan["text"], re.M), plan["text"]
+    assert re.search(r"^      cell 2:3:1 evaluated here$", plan["text"], re.M), plan["text"]
+
     # editing the first cell re-analyses the notebook: the leak is gone
     last = CELL_1.split("\n")[-1]
     fit = "StandardScaler().fit_transform("
@@ -829,6 +837,13 @@ async def test_explain_command_returns_mermaid_and_text(client: LanguageClient, 
     assert plan["mermaid"].startswith("flowchart")
     assert "concrete.csv" in plan["mermaid"] and "Standard Scaler" in plan["mermaid"]
     assert "DATA_SOURCE" in plan["text"] and "TRAIN_TEST_SPLIT" in plan["text"]
+    # the findings the diagnostics show are marked: the scaler's node carries ML101 and the finding class
+    marked = re.search(r'^\s+(n\d+)\W+ML101<br/>transform: Standard Scaler: fit_transform \(line (\d+)\)',
+                       plan["mermaid"], re.M)
+    assert marked is not None, plan["mermaid"]
+    assert int(marked.group(2)) == LEAK_LINE + 1
+    assert f"class {marked.group(1)} finding" in plan["mermaid"]
+    assert re.search(rf"^  {LEAK_LINE + 1}:\d+ ML101 ", plan["text"], re.M), plan["text"]
 
 
 # --------------------------------------------------------------------------------------------------

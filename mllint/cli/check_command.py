@@ -31,6 +31,7 @@ from .result_cache import ResultCache
 from ..settings import Settings
 
 if TYPE_CHECKING:   # multiprocessing is imported only when something is to be analysed (not on a warm run)
+    from ..engine.notebook_lines import NotebookLines
     from .workers import WorkerPool
 
 __all__ = ["CACHE_DIR", "DEFAULT_EXCLUDES", "FileReport", "FindingReport", "Location", "RelatedReport",
@@ -111,6 +112,7 @@ def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
     findings its comments allow (the file itself is never read again here)."""
     from ..engine.analysis import analyze
     from ..checker import check_analysis
+    from ..engine.notebook_lines import notebook_lines
 
     notebook = path.endswith(".ipynb")
     try:
@@ -127,25 +129,38 @@ def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
         return FileReport(path, notes=["file skipped: # mllint: noqa"], notebook=notebook)
     report = FileReport(path, notes=list(analysis.notes), notebook=notebook,
                         data_files={k: list(v) for k, v in analysis.data_files.items()})
+    file_lines = notebook_lines(data) if notebook and findings else None
     for finding in findings:
         line_text = lines[finding.span.start_line - 1] if 0 < finding.span.start_line <= len(lines) else ""
         if suppressed(line_text, finding.code):
             continue
         report.findings.append(FindingReport(
-            finding.code, finding.message, finding.severity.value, _location(finding.span, source),
-            [RelatedReport(_location(r.span, source), r.message) for r in finding.related],
+            finding.code, finding.message, finding.severity.value, _location(finding.span, source, file_lines),
+            [RelatedReport(_location(r.span, source, file_lines), r.message) for r in finding.related],
             [str(c) for c in finding.columns], line_text.strip()))
     return report
 
 
-def _location(span, source) -> Location:
+def _location(span, source, file_lines: NotebookLines | None = None) -> Location:
+    """A finding's place: in the analysed text, in its notebook cell, and in the notebook file's JSON text."""
     location = Location(span.start_line, span.start_col + 1, span.end_line, span.end_col + 1)
     place = source.code_cell_position(span.start_line) if source is not None else None
     if place is not None:
         location.cell, location.cell_line = place
         location.column = source.cell_column(span.start_line, span.start_col) + 1
         location.end_column = source.cell_column(span.end_line, span.end_col) + 1
+        start = _file_position(source, file_lines, span.start_line, location.column - 1)
+        end = _file_position(source, file_lines, span.end_line, location.end_column - 1)
+        if start is not None:
+            location.file_line, location.file_column = start
+            location.file_end_line, location.file_end_column = end if end is not None else start
     return location
+
+
+def _file_position(source, file_lines: NotebookLines | None, line: int, cell_column: int) -> tuple[int, int] | None:
+    """(line, column) in the .ipynb file's text of a 1-based line of the joined cells and a 0-based cell column."""
+    place = source.to_notebook_position(line) if file_lines is not None else None
+    return file_lines.position(place[0], place[1], cell_column) if place is not None else None
 
 
 # -- many files -------------------------------------------------------------------------------------

@@ -27,16 +27,34 @@ class Location:
     end_column: int
     cell: int | None = None          # notebooks: 1-based code-cell number (nbqa's "cell N")
     cell_line: int | None = None     # notebooks: 1-based line inside that cell
+    #: notebooks: the 1-based line and column in the .ipynb file's JSON text of the string holding the code
+    #: (what GitHub annotations and SARIF point at); None for .py files and when the JSON was not mapped
+    file_line: int | None = None
+    file_column: int | None = None
+    file_end_line: int | None = None
+    file_end_column: int | None = None
 
     def to_json(self) -> dict:
         return {"line": self.line, "column": self.column, "end_line": self.end_line,
-                "end_column": self.end_column, "cell": self.cell, "cell_line": self.cell_line}
+                "end_column": self.end_column, "cell": self.cell, "cell_line": self.cell_line,
+                "file_line": self.file_line, "file_column": self.file_column,
+                "file_end_line": self.file_end_line, "file_end_column": self.file_end_column}
 
     @staticmethod
     def from_json(data: Any) -> "Location":
         _keys(data, _LOCATION_KEYS, "location")
         return Location(_int(data["line"]), _int(data["column"]), _int(data["end_line"]), _int(data["end_column"]),
-                        _optional_int(data["cell"]), _optional_int(data["cell_line"]))
+                        _optional_int(data["cell"]), _optional_int(data["cell_line"]),
+                        _optional_int(data["file_line"]), _optional_int(data["file_column"]),
+                        _optional_int(data["file_end_line"]), _optional_int(data["file_end_column"]))
+
+    def in_file(self) -> tuple[int, int, int, int]:
+        """(line, column, end line, end column) in the file as stored: for a notebook, its JSON text."""
+        if self.file_line is not None and self.file_column is not None:
+            end_line = self.file_end_line if self.file_end_line is not None else self.file_line
+            end_column = self.file_end_column if self.file_end_column is not None else self.file_column
+            return self.file_line, self.file_column, end_line, end_column
+        return self.line, self.column, self.end_line, self.end_column
 
 
 @dataclass
@@ -104,7 +122,8 @@ class FileReport:
         return FileReport(_str(data["path"]), findings, error, _strings(data["notes"], "notes"), notebook, files)
 
 
-_LOCATION_KEYS = frozenset({"line", "column", "end_line", "end_column", "cell", "cell_line"})
+_LOCATION_KEYS = frozenset({"line", "column", "end_line", "end_column", "cell", "cell_line", "file_line",
+                            "file_column", "file_end_line", "file_end_column"})
 _FINDING_KEYS = frozenset({"code", "message", "severity", "location", "related", "columns", "line_text"})
 _RELATED_KEYS = frozenset({"location", "message"})
 _REPORT_KEYS = frozenset({"path", "findings", "error", "notes", "notebook", "data_files"})

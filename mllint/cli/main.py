@@ -35,11 +35,14 @@ def _explain(args: argparse.Namespace) -> int:
         print(f"mllint: {args.file}: {analysis.error}", file=sys.stderr)
         if args.format not in ("mlinspect", "json"):
             return 2
+    marks = _marks(analysis, settings) if args.findings is not False and args.format not in ("mlinspect", "json") \
+        else None
     if args.format in ("svg", "png"):
         from ..render.graphviz import GraphvizMissing, render_image
 
         try:
-            image = render_image(RENDERERS["dot"](analysis), args.format)
+            image = render_image(RENDERERS["dot"](analysis) if marks is None else _marked("dot", analysis, marks),
+                                 args.format)
         except GraphvizMissing as exc:
             print(f"mllint: {exc}", file=sys.stderr)
             return 2
@@ -50,12 +53,31 @@ def _explain(args: argparse.Namespace) -> int:
             sys.stdout.buffer.write(image)
             return 0 if not analysis.error else 2
         return _write(args.output, image) if not analysis.error else 2
-    output = RENDERERS[args.format](analysis)
+    output = RENDERERS[args.format](analysis) if marks is None else _marked(args.format, analysis, marks)
     if args.output:
         status = _write(args.output, (output + "\n").encode("utf-8"))
         return status if not analysis.error else 2
     print(output)
     return 0 if not analysis.error else 2
+
+
+def _marks(analysis, settings):
+    """The findings ``mllint check`` reports on the explained file, and the plan nodes they point at."""
+    from ..render.explained import explained
+
+    try:
+        return explained(analysis, settings)
+    except Exception as exc:   # pragma: no cover - a bug of ours: the plan is still worth showing
+        print(f"mllint: {analysis.source.path if analysis.source else 'file'}: findings not shown "
+              f"(internal error: {type(exc).__name__}: {exc})", file=sys.stderr)
+        return None
+
+
+def _marked(kind: str, analysis, marks) -> str:
+    """The view ``kind`` with the findings: listed under the text, marked on the pictures."""
+    from ..render import render_view
+
+    return render_view(kind, analysis, marks)
 
 
 def _write(path: str, data: bytes) -> int:
@@ -334,6 +356,10 @@ def build_parser() -> argparse.ArgumentParser:
                          default="text", help="svg and png need Graphviz's `dot` on PATH")
     explain.add_argument("--output", "-o", help="write to this file instead of standard output")
     _configuration_flags(explain)
+    explain.add_argument("--findings", action=argparse.BooleanOptionalAction, default=None,
+                         help="run the rules too: text lists the findings under the plan, pictures (dot, mermaid, "
+                              "svg, png) mark the nodes they point at (the default; json and mlinspect never "
+                              "show findings)")
     explain.set_defaults(handler=_explain)
     rules = sub.add_parser("rules", help="list every rule")
     rules.set_defaults(handler=_rules)

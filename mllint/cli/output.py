@@ -103,15 +103,28 @@ def json_findings(reports: list[FileReport]) -> str:
                 "end_column": finding.location.end_column,
                 "cell": finding.location.cell,
                 "cell_line": finding.location.cell_line,
+                **_file_position(finding.location),
                 "related": [{"path": report.path, "start_line": r.location.line,
                              "start_column": r.location.column, "end_line": r.location.end_line,
                              "end_column": r.location.end_column, "cell": r.location.cell,
-                             "cell_line": r.location.cell_line, "message": r.message} for r in finding.related],
+                             "cell_line": r.location.cell_line, **_file_position(r.location),
+                             "message": r.message} for r in finding.related],
                 "columns": finding.columns,
                 "rule": rule.name if rule else None,
                 "url": rule.url() if rule else None,
             })
     return json.dumps(items, indent=2)
+
+
+def _file_position(location: Location) -> dict:
+    """Where the finding is in the file as stored (a notebook: its JSON text; a .py file: its lines)."""
+    line, column, end_line, end_column = location.in_file()
+    return {"file_line": line, "file_column": column, "file_end_line": end_line, "file_end_column": end_column}
+
+
+def _in_cell(location: Location, message: str) -> str:
+    """A notebook finding's message names its place in the notebook (``cell N`` counts code cells, as nbqa)."""
+    return message if location.cell is None else f"cell {location.cell}, line {location.cell_line}: {message}"
 
 
 def _escape_data(value: str) -> str:
@@ -128,9 +141,10 @@ def github_lines(report: FileReport) -> list[str]:
     for finding in report.findings:
         loc = finding.location
         level = "error" if finding.severity == "error" else "warning"
-        message = finding.message if loc.cell is None else f"cell {loc.cell}, line {loc.cell_line}: {finding.message}"
-        out.append(f"::{level} file={_escape_property(report.path)},line={loc.line},col={loc.column},"
-                   f"endLine={loc.end_line},endColumn={loc.end_column},"
+        message = _in_cell(loc, finding.message)
+        line, column, end_line, end_column = loc.in_file()
+        out.append(f"::{level} file={_escape_property(report.path)},line={line},col={column},"
+                   f"endLine={end_line},endColumn={end_column},"
                    f"title={_escape_property(finding.code)}::{_escape_data(finding.code + ' ' + message)}")
     return out
 
@@ -144,8 +158,10 @@ def _sarif_level(severity: str) -> str:
 
 
 def _region(location: Location) -> dict:
-    return {"startLine": location.line, "startColumn": location.column, "endLine": location.end_line,
-            "endColumn": location.end_column}
+    """The region in the file as stored: a notebook finding points at the line of its JSON text that
+    holds the code (the cell and its line are in the message)."""
+    line, column, end_line, end_column = location.in_file()
+    return {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
 
 
 def _uri(path: str, root: str) -> str:
@@ -182,8 +198,7 @@ def sarif(reports: list[FileReport], root: str) -> str:
         for finding in report.findings:
             key = f"{finding.code}{finding.line_text}"
             seen[key] = seen.get(key, 0) + 1
-            message = finding.message if finding.location.cell is None else \
-                f"cell {finding.location.cell}, line {finding.location.cell_line}: {finding.message}"
+            message = _in_cell(finding.location, finding.message)
             result = {
                 "ruleId": finding.code,
                 "level": _sarif_level(finding.severity),
@@ -201,7 +216,8 @@ def sarif(reports: list[FileReport], root: str) -> str:
                     "id": number,
                     "physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
                                          "region": _region(related.location)},
-                    "message": {"text": related.message}} for number, related in enumerate(finding.related, 1)]
+                    "message": {"text": _in_cell(related.location, related.message)}}
+                    for number, related in enumerate(finding.related, 1)]
             results.append(result)
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

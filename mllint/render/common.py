@@ -19,9 +19,12 @@ def line_of(node: PlanNode) -> int | None:
     return span.start_line if span is not None else None
 
 
-def label(node: PlanNode) -> str:
+def label(node: PlanNode, where_text: str | None = None) -> str:
+    """``fit: Logistic Regression (line 18)``; ``where_text`` (``line 18``, ``cell 2:4``) replaces the
+    node's own line (pictures show the line of the operation, see ``marks.line_label``)."""
     line = line_of(node)
-    where = f" (line {line})" if line is not None else ""
+    shown = where_text if where_text is not None else (f"line {line}" if line is not None else None)
+    where = f" ({shown})" if shown is not None else ""
     if node.description:
         return f"{SHORT[node.operator]}: {node.description}{where}"
     return f"{SHORT[node.operator]}{where}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..engine.analysis import Analysis
 from ..plan import Operator, PlanNode
 from .common import columns_text, dangling_projection
+from .marks import Marks, findings_lines
 
 
 def _provenance(analysis: Analysis, node: PlanNode) -> str:
@@ -32,7 +33,8 @@ def _where(analysis: Analysis, node: PlanNode) -> str:
     return f"{span.start_line}:{span.start_col + 1}"
 
 
-def render(analysis: Analysis) -> str:
+def render(analysis: Analysis, marks: Marks | None = None) -> str:
+    """The plan, one node a line; with ``marks``, the findings listed under it (the nodes they point at)."""
     plan = analysis.plan
     out: list[str] = []
     if analysis.error:
@@ -61,4 +63,6 @@ def render(analysis: Analysis) -> str:
             out.append("       " + "; ".join(details))
     if not len(plan):
         out.append("no pandas / scikit-learn operations found")
+    if marks is not None:
+        out += [""] + findings_lines(analysis, marks)
     return "\n".join(out)
