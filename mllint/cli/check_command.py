@@ -25,6 +25,7 @@ from .file_report import FindingReport
 from .file_report import Location
 
 from .file_report import RelatedReport
+from .gitignore import GitIgnore
 from ..noqa import file_suppressed, suppressed
 from .result_cache import CACHE_DIR
 from .result_cache import ResultCache
@@ -51,23 +52,35 @@ HARD_LIMIT_ENV = "MLLINT_FILE_TIMEOUT"
 
 
 # -- discovery ------------------------------------------------------------------------------
-def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
-    """Files to check: named files always; folders recursively, minus excluded names and patterns."""
+def discover(paths: Iterable[str], settings: Settings, *, respect_gitignore: bool = True) -> Iterator[str]:
+    """Files to check: named files always (even ignored or missing ones: reading them reports the
+    problem); folders recursively, minus excluded names and patterns, folders holding a
+    ``pyvenv.cfg`` (virtual environments, whatever their name) and, with ``respect_gitignore``,
+    what the repository's ``.gitignore`` files exclude (``mllint.cli.gitignore``)."""
     patterns = settings.exclude if settings.exclude else DEFAULT_EXCLUDES
     excluded = _exclusion_matcher(tuple(patterns) + tuple(settings.extend_exclude), settings.project_root)
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
+            ignore = GitIgnore.for_folder(path) if respect_gitignore else None
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not excluded(os.path.join(root, d), d))
+                dirs[:] = sorted(d for d in dirs if not excluded(os.path.join(root, d), d)
+                                 and not _virtual_environment(os.path.join(root, d))
+                                 and not (ignore and ignore.ignored(os.path.join(root, d), True)))
                 for name in sorted(files):
                     full = os.path.join(root, name)
-                    if name.endswith(SOURCE_SUFFIXES) and not excluded(full, name) and full not in seen:
+                    if name.endswith(SOURCE_SUFFIXES) and not excluded(full, name) and full not in seen \
+                            and not (ignore and ignore.ignored(full, False)):
                         seen.add(full)
                         yield _clean(full)
         elif path not in seen:
             seen.add(path)
             yield path
+
+
+def _virtual_environment(folder: str) -> bool:
+    """A folder made by ``venv`` / ``virtualenv`` / ``uv venv``: it has a ``pyvenv.cfg``."""
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
 def _clean(path: str) -> str:
