@@ -25,8 +25,9 @@ from .file_report import FindingReport
 from .file_report import Location
 
 from .file_report import RelatedReport
+from .error_findings import io_error_finding, syntax_error_finding
 from .gitignore import GitIgnore
-from ..noqa import file_suppressed, suppressed
+from ..noqa import NoqaWarning, file_noqa, noqa_warnings, suppressed
 from .result_cache import CACHE_DIR
 from .result_cache import ResultCache
 from ..settings import Settings
@@ -115,8 +116,8 @@ def read_source(path: str) -> bytes:
 
 
 def _unreadable(path: str, exc: OSError) -> FileReport:
-    return FileReport(path, error=f"cannot read: {exc.strerror or exc}", notebook=path.endswith(".ipynb"),
-                      transient=True)
+    """A missing or unreadable file: an ``E902`` finding (``mllint.cli.error_findings``), never cached."""
+    return FileReport(path, findings=[io_error_finding(exc)], notebook=path.endswith(".ipynb"), transient=True)
 
 
 def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
@@ -124,11 +125,15 @@ def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
     findings its comments allow (the file itself is never read again here)."""
     from ..engine.analysis import analyze
     from ..checker import check_analysis
+    from ..rules import rule_codes
 
     notebook = path.endswith(".ipynb")
     try:
         analysis = analyze(data, path=path, config=settings.engine_config())
         if analysis.error is not None:
+            syntax = syntax_error_finding(analysis.error, analysis.source)
+            if syntax is not None:
+                return FileReport(path, findings=[syntax], notebook=notebook)
             return FileReport(path, error=analysis.error, notebook=notebook)
         findings = check_analysis(analysis, settings)
     except Exception as exc:   # pragma: no cover - a bug of ours; keep the run going
@@ -136,19 +141,32 @@ def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
                           transient=True)
     source = analysis.source
     lines = source.text.split("\n") if source is not None else []
-    if file_suppressed(lines):
-        return FileReport(path, notes=["file skipped: # mllint: noqa"], notebook=notebook)
-    report = FileReport(path, notes=list(analysis.notes), notebook=notebook,
+    warnings = [_warning_note(w, source) for w in noqa_warnings(lines, rule_codes())]
+    file_level = file_noqa(lines)
+    skipping = file_level.skipping_comment
+    if skipping is not None:
+        return FileReport(path, notes=[f"file skipped: # {skipping.tool}: noqa"] + warnings, notebook=notebook)
+    report = FileReport(path, notes=list(analysis.notes) + warnings, notebook=notebook,
                         data_files={k: list(v) for k, v in analysis.data_files.items()})
     for finding in findings:
         line_text = lines[finding.span.start_line - 1] if 0 < finding.span.start_line <= len(lines) else ""
-        if suppressed(line_text, finding.code):
+        if suppressed(line_text, finding.code) or file_level.ignores(finding.code):
             continue
         report.findings.append(FindingReport(
             finding.code, finding.message, finding.severity.value, _location(finding.span, source),
             [RelatedReport(_location(r.span, source), r.message) for r in finding.related],
-            [str(c) for c in finding.columns], line_text.strip()))
+            [str(c) for c in finding.columns], line_text))
     return report
+
+
+def _warning_note(warning: NoqaWarning, source) -> str:
+    """A noqa warning as a note that survives the cache: ``LINE:COL: warning: ...`` (for notebooks
+    ``cell N:LINE:COL``), printed after the file's path (``mllint.cli.output.diagnostics``)."""
+    place = source.code_cell_position(warning.line) if source is not None else None
+    if place is not None:
+        column = source.cell_column(warning.line, warning.column) + 1
+        return f"cell {place[0]}:{place[1]}:{column}: warning: {warning.message}"
+    return f"{warning.line}:{warning.column + 1}: warning: {warning.message}"
 
 
 def _location(span, source) -> Location:

@@ -81,6 +81,12 @@ def _codes(text: str | None) -> tuple[str, ...] | None:
     return codes
 
 
+def _extend_ignore(settings, codes: str | None):
+    """``--extend-ignore``: codes skipped on top of the configuration's ``ignore``."""
+    extra = _codes(codes)
+    return settings.with_overrides(ignore=tuple(settings.ignore) + extra) if extra else settings
+
+
 def _check(args: argparse.Namespace) -> int:
     import os
     import signal
@@ -96,6 +102,8 @@ def _check(args: argparse.Namespace) -> int:
 
     from .check_command import progress_bar
     from .output import OutputWriter
+    from .colour import use_colour
+    from .verbose import CountingCache, VerboseLog
     from ..settings import ConfigError, find_pyproject, load_settings
 
     try:
@@ -116,8 +124,15 @@ def _check(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError) as exc:
         print(f"mllint: {exc}", file=sys.stderr)
         return 2
+    try:
+        settings = _extend_ignore(settings, args.extend_ignore)
+    except (ConfigError, ValueError) as exc:
+        print(f"mllint: {exc}", file=sys.stderr)
+        return 2
     pyproject = find_pyproject(os.getcwd())
     root = os.path.dirname(pyproject) if pyproject else os.getcwd()
+    log = VerboseLog(sys.stderr, args.verbose)
+    log.configuration(pyproject, root)
     settings = settings.with_overrides(project_root=root)
     paths = args.paths or ["."]
     cache = None
@@ -128,28 +143,30 @@ def _check(args: argparse.Namespace) -> int:
             settings = settings.with_overrides(data_headers=False)
         data = sys.stdin.buffer.read()
         read = lambda _path: data  # noqa: E731 - the one "file" is standard input, read once
-    else:
-        missing = [p for p in paths if not os.path.exists(p)]
-        if missing:
-            print(f"mllint: no such file or folder: {missing[0]}", file=sys.stderr)
-            return 2
-        files = list(discover(paths, settings))
+    else:   # a missing path is reported as E902 when it is read, and the run goes on (like ruff)
+        files = list(discover(paths, settings, respect_gitignore=args.respect_gitignore))
         read = None
         if not args.no_cache:
-            cache = ResultCache(root, settings, warn=lambda message: print(f"mllint: {message}", file=sys.stderr))
-        show = progress_bar() if sys.stderr.isatty() and len(files) > 20 and args.output_format == "text" else None
+            cache = CountingCache(ResultCache(root, settings,
+                                              warn=lambda message: print(f"mllint: {message}", file=sys.stderr)))
+        show = progress_bar() if sys.stderr.isatty() and len(files) > 20 and args.output_format == "text" \
+            and not (args.silent or args.verbose) else None
+    log.files(len(files), cache.folder if cache is not None else None)
     if threading.current_thread() is threading.main_thread():   # a terminated run still stops its workers
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    writer = OutputWriter(args.output_format, root=root, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
-                          out=sys.stdout, err=sys.stderr)
+    writer = OutputWriter(args.output_format, root=root, colour=use_colour(args.color, sys.stdout, os.environ),
+                          out=sys.stdout, err=sys.stderr, show_source=args.show_source,
+                          statistics=args.statistics, quiet=args.quiet, silent=args.silent)
     problems = False
     for report in iter_checks(files, settings, jobs=args.jobs or os.cpu_count() or 1, cache=cache, progress=show,
                               hard_limit=hard_limit, read=read):
         if show is not None and writer.pending_lines(report):
             show.clear()
         writer.add(report)
+        log.checked(report, cached=cache is not None and report.path in cache.hit_paths)
         problems = problems or bool(report.findings or report.error)
     writer.finish()
+    log.finish()
     if cache is not None:
         cache.prune()
     return 0 if args.exit_zero or not problems else 1
@@ -213,13 +230,33 @@ def _docs(args: argparse.Namespace) -> int:
 CACHE_HINT = ".mllint_cache"
 
 
+def _add_ruff_like_flags(check: argparse.ArgumentParser) -> None:
+    """The output and discovery flags a ruff user expects (``ruff check --help``)."""
+    check.add_argument("--extend-ignore", help="comma-separated rule codes or prefixes to skip in addition")
+    check.add_argument("--statistics", action="store_true",
+                       help="show a count per rule (code, name, documentation) instead of the findings")
+    check.add_argument("--show-source", action="store_true",
+                       help="show the source line of each finding (like --output-format full)")
+    check.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
+                       help="check files that .gitignore / .git/info/exclude exclude too")
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                       help="colour text output (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it)")
+    loudness = check.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    loudness.add_argument("-s", "--silent", action="store_true",
+                          help="print nothing (the exit status still says whether there were findings)")
+    loudness.add_argument("-v", "--verbose", action="store_true",
+                          help="log the configuration, each file checked and the timing on standard error")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mllint", description=__doc__)
     parser.add_argument("--version", action="version", version=f"mllint {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="check files and folders (default: the current folder)")
     check.add_argument("paths", nargs="*", help="files or folders; - reads one file from standard input")
-    check.add_argument("--output-format", choices=["text", "json", "sarif", "github"], default="text")
+    check.add_argument("--output-format", choices=["text", "full", "json", "sarif", "github"], default="text",
+                       help="text: one line per finding; full: text with the source line and a docs link")
     check.add_argument("--select", help="comma-separated rule codes or prefixes to run (replaces the config)")
     check.add_argument("--ignore", help="comma-separated rule codes or prefixes to skip")
     check.add_argument("--extend-select", help="rule codes or prefixes to run in addition (e.g. ML203)")
@@ -231,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: the CPU count)")
     check.add_argument("--no-cache", action="store_true", help=f"do not read or write {CACHE_HINT}")
+    _add_ruff_like_flags(check)
     check.set_defaults(handler=_check)
     explain = sub.add_parser("explain", help="show the logical plan of a pandas / scikit-learn script or notebook")
     explain.add_argument("file", help="a .py or .ipynb file")
