@@ -277,6 +277,7 @@ class OutputWriter:
         self.statistics, self.quiet, self.silent = statistics, quiet, silent
         self.reports: list[FileReport] = []
         self.count = 0
+        self.failed = False    # a file could not be analysed: the checks did not all pass
 
     @property
     def _streams_lines(self) -> bool:
@@ -288,6 +289,7 @@ class OutputWriter:
 
     def add(self, report: FileReport) -> None:
         self.count += len(report.findings)
+        self.failed = self.failed or report.error is not None
         if not self.silent:
             for line in diagnostics(report):
                 print(line, file=self.err)
@@ -315,8 +317,10 @@ class OutputWriter:
                     print(line, file=self.out)
         elif self.kind in ("text", "full"):
             summary = text_summary(self.count)
-            if not self.quiet:
-                print(summary or ALL_PASSED, file=self.out)
+            if summary and not self.quiet:
+                print(summary, file=self.out)
+            elif not (self.quiet or self.failed):
+                print(ALL_PASSED, file=self.out)
         elif self.kind in ("json", "sarif"):
             print(render(self.kind, self.reports, root=self.root, colour=False), file=self.out)
         self.out.flush()
