@@ -149,7 +149,7 @@ def _check(args: argparse.Namespace) -> int:
         if not args.no_cache:
             cache = CountingCache(ResultCache(root, settings,
                                               warn=lambda message: print(f"mllint: {message}", file=sys.stderr)))
-        show = progress_bar() if sys.stderr.isatty() and len(files) > 20 and args.output_format == "text" \
+        show = progress_bar() if sys.stderr.isatty() and len(files) > 20 and args.output_format in ("text", "full") \
             and not (args.silent or args.verbose) else None
     log.files(len(files), cache.folder if cache is not None else None)
     if threading.current_thread() is threading.main_thread():   # a terminated run still stops its workers
