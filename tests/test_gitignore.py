@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from samples import STATISTIC_LEAK
 
 from mllint.cli.check_command import discover
 from mllint.cli.gitignore import GitIgnore, parse_ignore_lines
@@ -58,6 +59,17 @@ CASES = {
     "empty and blank lines": "\n   \n",
     "backslash at end": "a.py\\\n",
     "unclosed bracket": "[ab.py\n",
+    "anchored star": "/*.py\n",
+    "every folder": "*/\n",
+    "a file is not a folder": "a.py/\n",
+    "re-included folder, contents still ignored": "src/**\n!src/gen/\n",
+    "re-included folder and contents": "src/**\n!src/gen/\n!src/gen/**\n",
+    "ignore all but one folder": "/*\n!/src\n!.gitignore\n",
+    "double star alone": "**\n!keep.py\n",
+    "class with range and bracket": "[]x]*.py\n[a-c]/\n",
+    "escaped star": "\\*.py\nx\\?.py\n",
+    "triple star": "foo/***/baz.py\n",
+    "star inside names": "d*g.py\nlo*/\n",
 }
 
 
@@ -154,10 +166,6 @@ def test_parse_ignore_lines_drops_comments_and_blank_lines():
 
 def test_the_cli_respects_gitignore_unless_told_not_to(tmp_path):
     repo = make_repo(tmp_path / "repo", ())
-    leak = Path(__file__).resolve().parent / "samples.py"
-    sys.path.insert(0, str(leak.parent))
-    from samples import STATISTIC_LEAK
-
     (repo / "pyproject.toml").write_text("[project]\nname = 'demo'\nversion = '0'\n", encoding="utf-8")
     for name in ("kept.py", "generated/leak.py", "scratch.py", "env-like/lib/leak.py"):
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
