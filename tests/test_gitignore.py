@@ -184,3 +184,19 @@ def test_the_cli_respects_gitignore_unless_told_not_to(tmp_path):
     # a file named on the command line is always checked
     assert reported("scratch.py", ".") == {"kept.py", "scratch.py"}
     assert reported("env-like/lib/leak.py") == {"env-like/lib/leak.py"}
+
+
+def test_git_is_never_run_in_the_checked_repository(tmp_path):
+    """A repository's .git/config can make git run programs (core.fsmonitor): mllint must not run git."""
+    repo = make_repo(tmp_path / "repo", ("a.py",))
+    (repo / ".gitignore").write_text("b.py\n", encoding="utf-8")
+    marker = tmp_path / "ran"
+    with open(repo / ".git" / "config", "a", encoding="utf-8") as handle:
+        handle.write(f'[core]\n\tfsmonitor = "touch {marker}; false"\n')
+    git(repo, "status", "--porcelain")      # the trap works: git itself runs the program
+    assert marker.exists()
+    marker.unlink()
+    result = subprocess.run([sys.executable, "-m", "mllint", "check", "--no-cache", "."], cwd=repo,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists()

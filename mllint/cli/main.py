@@ -147,8 +147,8 @@ def _check(args: argparse.Namespace) -> int:
         files = list(discover(paths, settings, respect_gitignore=args.respect_gitignore))
         read = None
         if not args.no_cache:
-            cache = CountingCache(ResultCache(root, settings,
-                                              warn=lambda message: print(f"mllint: {message}", file=sys.stderr)))
+            warn = None if args.silent else (lambda message: print(f"mllint: {message}", file=sys.stderr))
+            cache = CountingCache(ResultCache(root, settings, warn=warn))
         show = progress_bar() if sys.stderr.isatty() and len(files) > 20 and args.output_format in ("text", "full") \
             and not (args.silent or args.verbose) else None
     log.files(len(files), cache.folder if cache is not None else None)
