@@ -152,6 +152,7 @@ def _check(args: argparse.Namespace) -> int:
         show = progress_bar() if sys.stderr.isatty() and len(files) > 20 and args.output_format in ("text", "full") \
             and not (args.silent or args.verbose) else None
     log.files(len(files), cache.folder if cache is not None else None)
+    log.say(".gitignore respected in folders" if args.respect_gitignore else ".gitignore not respected")
     if threading.current_thread() is threading.main_thread():   # a terminated run still stops its workers
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     writer = OutputWriter(args.output_format, root=root, colour=use_colour(args.color, sys.stdout, os.environ),
@@ -232,6 +233,8 @@ CACHE_HINT = ".mllint_cache"
 
 def _add_ruff_like_flags(check: argparse.ArgumentParser) -> None:
     """The output and discovery flags a ruff user expects (``ruff check --help``)."""
+    check.epilog = ("exit status: 0 no findings, 1 findings or files that cannot be analysed "
+                    "(E902 unreadable or missing, E999 syntax error), 2 usage or configuration error")
     check.add_argument("--extend-ignore", help="comma-separated rule codes or prefixes to skip in addition")
     check.add_argument("--statistics", action="store_true",
                        help="show a count per rule (code, name, documentation) instead of the findings")

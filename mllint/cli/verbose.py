@@ -64,5 +64,6 @@ class VerboseLog:
 
     def finish(self) -> None:
         seconds = time.perf_counter() - self.started
-        self.say(f"checked {self.cached + self.analysed} files in {seconds:.2f} s "
+        total = self.cached + self.analysed
+        self.say(f"checked {total} file{'s' if total != 1 else ''} in {seconds:.2f} s "
                  f"({self.cached} from the cache, {self.analysed} analysed)")
