@@ -206,7 +206,7 @@ def sarif(reports: list[FileReport], root: str) -> str:
         uri = _uri(report.path, root)
         seen: dict[str, int] = {}
         for finding in report.findings:
-            key = f"{finding.code}{finding.line_text}"
+            key = f"{finding.code}{' '.join(finding.line_text.split())}"   # as the fingerprint reads it
             seen[key] = seen.get(key, 0) + 1
             message = finding.message if finding.location.cell is None else \
                 f"cell {finding.location.cell}, line {finding.location.cell_line}: {finding.message}"
