@@ -43,13 +43,17 @@ def test_statistics_counts_per_code_most_frequent_first(project):
     assert expected.get("ML101") == 2 and expected.get("ML201") == 1, expected   # the fixtures do their job
     result = mllint(project, "--no-cache", "--statistics")
     assert result.returncode == 1
-    rows = [line.split() for line in result.stdout.splitlines()]
-    assert [(int(r[0]), r[1]) for r in rows] == sorted(((n, c) for c, n in expected.items()),
+    lines = result.stdout.splitlines()
+    assert lines[-1] == f"Found {sum(expected.values())} findings."        # the summary follows, as in ruff
+    rows = [line.split("\t") for line in lines[:-1]]
+    assert [(int(r[0]), r[1].strip()) for r in rows] == sorted(((n, c) for c, n in expected.items()),
                                                        key=lambda x: (-x[0], x[1]))
     for row in rows:
-        rule = rule_by_code(row[1])
-        assert row[2:] == [rule.name, rule.url()]
-    assert "Found" not in result.stdout and not findings(result.stdout)
+        rule = rule_by_code(row[1].strip())
+        assert [cell.strip() for cell in row[2:]] == [rule.name, rule.url()]
+    assert not findings(result.stdout)
+    quiet = mllint(project, "--no-cache", "--statistics", "-q")
+    assert quiet.stdout.splitlines() == lines[:-1]
 
 
 def test_statistics_as_json(project):

@@ -315,6 +315,9 @@ class OutputWriter:
             else:
                 for line in statistics_text(rows):
                     print(line, file=self.out)
+                summary = text_summary(self.count)
+                if summary and not self.quiet:
+                    print(summary, file=self.out)
         elif self.kind in ("text", "full"):
             summary = text_summary(self.count)
             if summary and not self.quiet:

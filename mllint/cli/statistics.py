@@ -1,7 +1,7 @@
 """``--statistics``: how many findings of each rule, like ``ruff check --statistics``.
 
-Text: one row per code, most frequent first (ties by code), columns aligned:
-count, code, rule name, and the rule's documentation page.  With ``--output-format json``, a
+Text: one row per code, most frequent first (ties by code), tab-separated and padded like
+ruff's: count, code, rule name, and the rule's documentation page; then the usual summary.  With ``--output-format json``, a
 JSON list of ``{"code", "name", "count", "url"}`` objects in the same order.
 """
 from __future__ import annotations
@@ -44,7 +44,7 @@ def statistics_text(rows: list[CodeCount]) -> list[str]:
     count_width = max(len(str(r.count)) for r in rows)
     code_width = max(len(r.code) for r in rows)
     name_width = max(len(r.name) for r in rows)
-    return [f"{r.count:>{count_width}}  {r.code:<{code_width}}  {r.name:<{name_width}}  {r.url or ''}".rstrip()
+    return [f"{r.count:>{count_width}}\t{r.code:<{code_width}}\t{r.name:<{name_width}}\t{r.url or ''}".rstrip()
             for r in rows]
 
 
