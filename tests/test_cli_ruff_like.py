@@ -102,14 +102,21 @@ def test_show_source_puts_carets_under_the_reported_columns(project, flags):
     assert result.stdout.rstrip().splitlines()[-1] == "Found 1 finding."
 
 
-def test_show_source_in_a_notebook_shows_the_cell_line(project):
-    write(project, "nb.ipynb", notebook(*NB_CELLS))
+@pytest.mark.parametrize("indent", ["", "    "])
+def test_show_source_in_a_notebook_shows_the_cell_line(project, indent):
+    """A cell indented as a whole (IPython dedents it) is shown as written, carets under the cell columns."""
+    cells = [c if isinstance(c, tuple) or i != 2 else "\n".join(indent + line for line in c.splitlines())
+             for i, c in enumerate(NB_CELLS)]
+    write(project, "nb.ipynb", notebook(*cells))
     item = json_items(project, "nb.ipynb")[0]
     result = mllint(project, "--no-cache", "--output-format", "full", "nb.ipynb")
-    source_line, _, _ = _snippet(result.stdout)
-    code_cells = [c for c in NB_CELLS if isinstance(c, str)]
+    source_line, caret_line, _ = _snippet(result.stdout)
+    code_cells = [c for c in cells if isinstance(c, str)]
     cell_text = code_cells[item["cell"] - 1].splitlines()[item["cell_line"] - 1]
+    assert cell_text.startswith(indent + "df")                          # the finding is in the indented cell
     assert source_line == f"{item['cell_line']} | {cell_text}"
+    start = item["start_column"] - 1
+    assert caret_line.index("^") - caret_line.index("|") - 2 == start == len(indent)
 
 
 def test_show_source_escapes_control_characters_and_keeps_the_carets_aligned(project):

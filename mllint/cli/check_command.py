@@ -152,6 +152,8 @@ def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
         line_text = lines[finding.span.start_line - 1] if 0 < finding.span.start_line <= len(lines) else ""
         if suppressed(line_text, finding.code) or file_level.ignores(finding.code):
             continue
+        if source is not None and line_text:   # a notebook cell's own indentation, which IPython removed
+            line_text = " " * source.cell_column(finding.span.start_line, 0) + line_text
         report.findings.append(FindingReport(
             finding.code, finding.message, finding.severity.value, _location(finding.span, source),
             [RelatedReport(_location(r.span, source), r.message) for r in finding.related],
