@@ -225,6 +225,9 @@ def run_cli(args: argparse.Namespace) -> dict:
             if sep:
                 problems[classify(message)].append(f"{path}: {message}")
                 break
+    # syntax errors are E999 findings in the JSON output (mllint.cli.error_findings), not stderr lines
+    syntax = [f for f in findings if f.get("code") == "E999"] if isinstance(findings, list) else []
+    problems["syntax error"] += [f"{f['path']}: {f['message']}" for f in syntax]
     return {
         "mode": "cli", "command": shown, "returncode": proc.returncode, "files": len(files),
         "killed": sampler.killed,
@@ -234,7 +237,7 @@ def run_cli(args: argparse.Namespace) -> dict:
         "peak_processes": sampler.peak_processes, "samples": sampler.samples,
         "max_single_process_rss_mb": round(max(usage.ru_maxrss * 1024, sampler.peak_single) / MB, 1),
         "cpu_seconds_children": round(usage.ru_utime + usage.ru_stime, 1),
-        "findings": len(findings) if isinstance(findings, list) else None,
+        "findings": len(findings) - len(syntax) if isinstance(findings, list) else None,
         "json_ok": isinstance(findings, list),
         "internal_errors": tracebacks,
         "problems": problems,

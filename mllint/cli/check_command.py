@@ -25,7 +25,9 @@ from .file_report import FindingReport
 from .file_report import Location
 
 from .file_report import RelatedReport
-from ..noqa import file_suppressed, suppressed
+from .error_findings import io_error_finding, syntax_error_finding
+from .gitignore import GitIgnore
+from ..noqa import NoqaWarning, file_noqa, noqa_warnings, suppressed
 from .result_cache import CACHE_DIR
 from .result_cache import ResultCache
 from ..settings import Settings
@@ -52,23 +54,35 @@ HARD_LIMIT_ENV = "MLLINT_FILE_TIMEOUT"
 
 
 # -- discovery ------------------------------------------------------------------------------
-def discover(paths: Iterable[str], settings: Settings) -> Iterator[str]:
-    """Files to check: named files always; folders recursively, minus excluded names and patterns."""
+def discover(paths: Iterable[str], settings: Settings, *, respect_gitignore: bool = True) -> Iterator[str]:
+    """Files to check: named files always (even ignored or missing ones: reading them reports the
+    problem); folders recursively, minus excluded names and patterns, folders holding a
+    ``pyvenv.cfg`` (virtual environments, whatever their name) and, with ``respect_gitignore``,
+    what the repository's ``.gitignore`` files exclude (``mllint.cli.gitignore``)."""
     patterns = settings.exclude if settings.exclude else DEFAULT_EXCLUDES
     excluded = _exclusion_matcher(tuple(patterns) + tuple(settings.extend_exclude), settings.project_root)
     seen: set[str] = set()
     for path in paths:
         if os.path.isdir(path):
+            ignore = GitIgnore.for_folder(path) if respect_gitignore else None
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not excluded(os.path.join(root, d), d))
+                dirs[:] = sorted(d for d in dirs if not excluded(os.path.join(root, d), d)
+                                 and not _virtual_environment(os.path.join(root, d))
+                                 and not (ignore and ignore.ignored(os.path.join(root, d), True)))
                 for name in sorted(files):
                     full = os.path.join(root, name)
-                    if name.endswith(SOURCE_SUFFIXES) and not excluded(full, name) and full not in seen:
+                    if name.endswith(SOURCE_SUFFIXES) and not excluded(full, name) and full not in seen \
+                            and not (ignore and ignore.ignored(full, False)):
                         seen.add(full)
                         yield _clean(full)
         elif path not in seen:
             seen.add(path)
             yield path
+
+
+def _virtual_environment(folder: str) -> bool:
+    """A folder made by ``venv`` / ``virtualenv`` / ``uv venv``: it has a ``pyvenv.cfg``."""
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg"))
 
 
 def _clean(path: str) -> str:
@@ -103,8 +117,8 @@ def read_source(path: str) -> bytes:
 
 
 def _unreadable(path: str, exc: OSError) -> FileReport:
-    return FileReport(path, error=f"cannot read: {exc.strerror or exc}", notebook=path.endswith(".ipynb"),
-                      transient=True)
+    """A missing or unreadable file: an ``E902`` finding (``mllint.cli.error_findings``), never cached."""
+    return FileReport(path, findings=[io_error_finding(exc)], notebook=path.endswith(".ipynb"), transient=True)
 
 
 def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
@@ -113,11 +127,15 @@ def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
     from ..engine.analysis import analyze
     from ..checker import check_analysis
     from ..engine.notebook_lines import notebook_lines
+    from ..rules import rule_codes
 
     notebook = path.endswith(".ipynb")
     try:
         analysis = analyze(data, path=path, config=settings.engine_config())
         if analysis.error is not None:
+            syntax = syntax_error_finding(analysis.error, analysis.source)
+            if syntax is not None:
+                return FileReport(path, findings=[syntax], notebook=notebook)
             return FileReport(path, error=analysis.error, notebook=notebook)
         findings = check_analysis(analysis, settings)
     except Exception as exc:   # pragma: no cover - a bug of ours; keep the run going
@@ -125,20 +143,35 @@ def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
                           transient=True)
     source = analysis.source
     lines = source.text.split("\n") if source is not None else []
-    if file_suppressed(lines):
-        return FileReport(path, notes=["file skipped: # mllint: noqa"], notebook=notebook)
-    report = FileReport(path, notes=list(analysis.notes), notebook=notebook,
+    warnings = [_warning_note(w, source) for w in noqa_warnings(lines, rule_codes())]
+    file_level = file_noqa(lines)
+    skipping = file_level.skipping_comment
+    if skipping is not None:
+        return FileReport(path, notes=[f"file skipped: # {skipping.tool}: noqa"] + warnings, notebook=notebook)
+    report = FileReport(path, notes=list(analysis.notes) + warnings, notebook=notebook,
                         data_files={k: list(v) for k, v in analysis.data_files.items()})
     file_lines = notebook_lines(data) if notebook and findings else None
     for finding in findings:
         line_text = lines[finding.span.start_line - 1] if 0 < finding.span.start_line <= len(lines) else ""
-        if suppressed(line_text, finding.code):
+        if suppressed(line_text, finding.code) or file_level.ignores(finding.code):
             continue
+        if source is not None and line_text:   # a notebook cell's own indentation, which IPython removed
+            line_text = " " * source.cell_column(finding.span.start_line, 0) + line_text
         report.findings.append(FindingReport(
             finding.code, finding.message, finding.severity.value, _location(finding.span, source, file_lines),
             [RelatedReport(_location(r.span, source, file_lines), r.message) for r in finding.related],
-            [str(c) for c in finding.columns], line_text.strip()))
+            [str(c) for c in finding.columns], line_text))
     return report
+
+
+def _warning_note(warning: NoqaWarning, source) -> str:
+    """A noqa warning as a note that survives the cache: ``LINE:COL: warning: ...`` (for notebooks
+    ``cell N:LINE:COL``), printed after the file's path (``mllint.cli.output.diagnostics``)."""
+    place = source.code_cell_position(warning.line) if source is not None else None
+    if place is not None:
+        column = source.cell_column(warning.line, warning.column) + 1
+        return f"cell {place[0]}:{place[1]}:{column}: warning: {warning.message}"
+    return f"{warning.line}:{warning.column + 1}: warning: {warning.message}"
 
 
 def _location(span, source, file_lines: NotebookLines | None = None) -> Location:

@@ -141,15 +141,17 @@ def _command_line_overrides(args: argparse.Namespace, root: str) -> Overrides:
         if ("/" in pattern or os.sep in pattern) and not os.path.isabs(pattern):
             pattern = os.path.join(glob.escape(root), pattern)
         flag_ignores += ((pattern, _codes(codes) or ()),)
+    extra_ignore = _codes(args.extend_ignore) or ()   # --extend-ignore: on top of whatever ignore applies
     exclude = tuple(args.exclude.split(",")) if args.exclude else None
     more_excludes = tuple(args.extend_exclude.split(",")) if args.extend_exclude else ()
 
     def apply(settings: Settings) -> Settings:
-        return settings.with_overrides(
+        settings = settings.with_overrides(
             select=select, ignore=ignore, extend_select=extend_select,
             per_file_ignores=tuple(settings.per_file_ignores) + flag_ignores, exclude=exclude,
             extend_exclude=tuple(settings.extend_exclude) + more_excludes if more_excludes else None,
             project_root=settings.project_root or root)
+        return settings.with_overrides(ignore=tuple(settings.ignore) + extra_ignore) if extra_ignore else settings
     return apply
 
 
@@ -168,6 +170,8 @@ def _check(args: argparse.Namespace) -> int:
 
     from .check_command import progress_bar
     from .output import OutputWriter
+    from .colour import use_colour
+    from .verbose import CountingCache, VerboseLog
     from ..settings import ConfigError, find_pyproject
 
     pyproject = find_pyproject(os.getcwd())
@@ -188,16 +192,14 @@ def _check(args: argparse.Namespace) -> int:
             # text without a name has no project to fence data reads in: it reads no headers
             settings_for = {files[0]: overrides(named) if args.stdin_filename else
                             settings.with_overrides(data_headers=False)}
-        else:
-            missing = [p for p in paths if not os.path.exists(p)]
-            if missing:
-                print(f"mllint: no such file or folder: {missing[0]}", file=sys.stderr)
-                return 2
-            files = list(discover(paths, settings))
+        else:   # a missing path is reported as E902 when it is read, and the run goes on (like ruff)
+            files = list(discover(paths, settings, respect_gitignore=args.respect_gitignore))
             settings_for = _settings_of_files(files, resolver, overrides)
     except (ConfigError, ValueError) as exc:
         print(f"mllint: {exc}", file=sys.stderr)
         return 2
+    log = VerboseLog(sys.stderr, args.verbose)
+    log.configuration(pyproject, root)
     cache = None
     show = None
     if stdin:
@@ -206,15 +208,21 @@ def _check(args: argparse.Namespace) -> int:
     else:
         read = None
         if not args.no_cache:
-            cache = ResultCache(root, settings, warn=lambda message: print(f"mllint: {message}", file=sys.stderr))
-        show = progress_bar() if sys.stderr.isatty() and len(files) > 20 and args.output_format == "text" else None
+            warn = None if args.silent else (lambda message: print(f"mllint: {message}", file=sys.stderr))
+            cache = CountingCache(ResultCache(root, settings, warn=warn))
+        show = progress_bar() if sys.stderr.isatty() and len(files) > 20 and args.output_format in ("text", "full") \
+            and not (args.silent or args.verbose) else None
+    log.files(len(files), cache.folder if cache is not None else None)
+    log.say(".gitignore respected in folders" if args.respect_gitignore else ".gitignore not respected")
     if threading.current_thread() is threading.main_thread():   # a terminated run still stops its workers
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     from .fix_command import FixOptions, FixSession, read_source
-    fixing = FixSession(FixOptions.from_args(args), settings_for.__getitem__, read or read_source, stdin=paths == ["-"],
+    fixing = FixSession(FixOptions.from_args(args), settings_for.__getitem__, read or read_source, stdin=stdin,
                         out=sys.stdout, err=sys.stderr)
-    writer = OutputWriter(args.output_format, root=root, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"),
-                          out=fixing.findings_stream(sys.stdout, sys.stderr), err=sys.stderr)
+    writer = OutputWriter(args.output_format, root=root, colour=use_colour(args.color, sys.stdout, os.environ),
+                          out=fixing.findings_stream(sys.stdout, sys.stderr), err=sys.stderr,
+                          show_source=args.show_source, statistics=args.statistics, quiet=args.quiet,
+                          silent=args.silent)
     problems = False
     for report in iter_checks(files, settings, jobs=args.jobs or os.cpu_count() or 1, cache=cache, progress=show,
                               hard_limit=hard_limit, read=read, settings_for=settings_for.__getitem__):
@@ -222,9 +230,11 @@ def _check(args: argparse.Namespace) -> int:
         if show is not None and writer.pending_lines(report):
             show.clear()
         writer.add(report)
+        log.checked(report, cached=cache is not None and report.path in cache.hit_paths)
         problems = problems or bool(report.findings or report.error)
-    writer.finish(fixing.summary(writer.count))
+    writer.finish(fixing.summary(writer.count), all_passed=not fixing.options.diff)
     fixing.finish(sys.stdout)
+    log.finish()
     if cache is not None:
         cache.prune()
     return fixing.exit_status(0 if args.exit_zero or not problems else 1)
@@ -325,13 +335,35 @@ def _configuration_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
 
 
+def _add_ruff_like_flags(check: argparse.ArgumentParser) -> None:
+    """The output and discovery flags a ruff user expects (``ruff check --help``)."""
+    check.epilog = ("exit status: 0 no findings, 1 findings or files that cannot be analysed "
+                    "(E902 unreadable or missing, E999 syntax error), 2 usage or configuration error")
+    check.add_argument("--extend-ignore", help="comma-separated rule codes or prefixes to skip in addition")
+    check.add_argument("--statistics", action="store_true",
+                       help="show a count per rule (code, name, documentation) instead of the findings")
+    check.add_argument("--show-source", action="store_true",
+                       help="show the source line of each finding (like --output-format full)")
+    check.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
+                       help="check files that .gitignore / .git/info/exclude exclude too")
+    check.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                       help="colour text output (auto: on a terminal, unless NO_COLOR; FORCE_COLOR forces it)")
+    loudness = check.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    loudness.add_argument("-s", "--silent", action="store_true",
+                          help="print nothing (the exit status still says whether there were findings)")
+    loudness.add_argument("-v", "--verbose", action="store_true",
+                          help="log the configuration, each file checked and the timing on standard error")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mllint", description=__doc__)
     parser.add_argument("--version", action="version", version=f"mllint {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="check files and folders (default: the current folder)")
     check.add_argument("paths", nargs="*", help="files or folders; - reads one file from standard input")
-    check.add_argument("--output-format", choices=["text", "json", "sarif", "github"], default="text")
+    check.add_argument("--output-format", choices=["text", "full", "json", "sarif", "github"], default="text",
+                       help="text: one line per finding; full: text with the source line and a docs link")
     check.add_argument("--select", help="comma-separated rule codes or prefixes to run (replaces the config)")
     check.add_argument("--ignore", help="comma-separated rule codes or prefixes to skip")
     check.add_argument("--extend-select", help="rule codes or prefixes to run in addition (e.g. ML203)")
@@ -349,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fix", action="store_true", help="apply the safe fixes and write the files (- : print the text)")
     check.add_argument("--unsafe-fixes", action="store_true", help="with --fix / --diff, also apply the unsafe fixes")
     check.add_argument("--diff", action="store_true", help="print a diff of what --fix would change; write nothing")
+    _add_ruff_like_flags(check)
     check.set_defaults(handler=_check)
     explain = sub.add_parser("explain", help="show the logical plan of a pandas / scikit-learn script or notebook")
     explain.add_argument("file", help="a .py or .ipynb file")

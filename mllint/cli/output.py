@@ -18,6 +18,8 @@ from .. import __version__
 from .file_report import FileReport
 from .file_report import FindingReport
 from .file_report import Location
+from .source_snippet import snippet_lines
+from .statistics import count_codes, statistics_json, statistics_text
 
 INFORMATION_URI = "https://pypi.org/project/mllint-plan/"
 _COLOURS = {"path": "\033[1m", "code": "\033[31m", "dim": "\033[2m", "reset": "\033[0m"}
@@ -50,29 +52,53 @@ def _where(path: str, location: Location) -> str:
     return f"{path}:{location.line}:{location.column}"
 
 
-def text_lines(report: FileReport, colour: bool = False) -> list[str]:
-    """ruff-like: ``path:line:col: CODE message``, related places indented under it; controls escaped."""
+def text_lines(report: FileReport, colour: bool = False, show_source: bool = False) -> list[str]:
+    """ruff-like: ``path:line:col: CODE message``, related places indented under it; controls escaped.
+
+    ``show_source`` (``--show-source``, ``--output-format full``): the reported line with carets
+    under the span and the rule's documentation link after each finding, then a blank line.
+    """
     c = _COLOURS if colour else {k: "" for k in _COLOURS}
     path = escape_controls(report.path)
     out: list[str] = []
     for finding in report.findings:
         out.append(f"{c['path']}{_where(path, finding.location)}{c['reset']}: "
+        out.append(f"{c['path']}{_where(path, finding.location)}{c['reset']}: "
                    f"{c['code']}{escape_controls(finding.code)}{c['reset']} {'[*] ' if finding.fixable else ''}"
                    f"{escape_controls(finding.message)}")
+        if show_source:
+            out.extend(snippet_lines(finding, _rule_url(finding.code), escape_controls, c))
         for related in finding.related:
             out.append(f"    {c['dim']}{_where(path, related.location)}: {escape_controls(related.message)}"
                        f"{c['reset']}")
+        if show_source:
+            out.append("")
     return out
+
+
+def _rule_url(code: str) -> str | None:
+    from ..rules import rule_by_code
+
+    rule = rule_by_code(code)
+    return rule.url() if rule else None
+
+
+#: ruff prints this on a clean run (text formats, standard output).
+ALL_PASSED = "All checks passed!"
 
 
 def text_summary(count: int) -> str | None:
     return f"Found {count} finding{'s' if count != 1 else ''}." if count else None
 
 
-def text(reports: list[FileReport], colour: bool = False) -> str:
-    out = [line for report in reports for line in text_lines(report, colour)]
+def text(reports: list[FileReport], colour: bool = False, show_source: bool = False) -> str:
+    out = [line for report in reports for line in text_lines(report, colour, show_source)]
     summary = text_summary(sum(len(r.findings) for r in reports))
     return "\n".join(out + ([summary] if summary else []))
+
+
+#: A note that is a positioned warning (a noqa comment naming an unknown code): ``LINE:COL: warning: ...``.
+_POSITIONED_WARNING = re.compile(r"(?:cell \d+:)?\d+:\d+: warning: ")
 
 
 def diagnostics(report: FileReport) -> list[str]:
@@ -80,7 +106,9 @@ def diagnostics(report: FileReport) -> list[str]:
     path = escape_controls(report.path)
     out = [f"{path}: error: {escape_controls(report.error)}"] if report.error else []
     for note in report.notes:
-        if "budget" in note or "internal error" in note or "too deeply" in note:
+        if _POSITIONED_WARNING.match(note):
+            out.append(f"{path}:{escape_controls(note)}")
+        elif "budget" in note or "internal error" in note or "too deeply" in note:
             out.append(f"{path}: note: {escape_controls(note)}")
     return out
 
@@ -196,7 +224,7 @@ def sarif(reports: list[FileReport], root: str) -> str:
         uri = _uri(report.path, root)
         seen: dict[str, int] = {}
         for finding in report.findings:
-            key = f"{finding.code}{finding.line_text}"
+            key = f"{finding.code}{' '.join(finding.line_text.split())}"   # as the fingerprint reads it
             seen[key] = seen.get(key, 0) + 1
             message = _in_cell(finding.location, finding.message)
             result = {
@@ -237,7 +265,7 @@ def _root_uri(root: str) -> str:
     return "file://" + (path if path.startswith("/") else "/" + path) + ("/" if not path.endswith("/") else "")
 
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "full", "json", "sarif", "github")
 
 
 def render(kind: str, reports: Iterable[FileReport], *, root: str, colour: bool) -> str:
@@ -248,42 +276,74 @@ def render(kind: str, reports: Iterable[FileReport], *, root: str, colour: bool)
         return sarif(reports, root)
     if kind == "github":
         return github(reports)
-    return text(reports, colour)
+    return text(reports, colour, show_source=kind == "full")
 
 
 class OutputWriter:
-    """Writes ``mllint check``'s results: line formats file by file as reports arrive, documents at the end."""
+    """Writes ``mllint check``'s results: line formats file by file as reports arrive, documents at the end.
 
-    def __init__(self, kind: str, *, root: str, colour: bool, out: IO[str], err: IO[str]) -> None:
+    ``show_source``: the text format shows each reported line (``full`` implies it);
+    ``statistics``: only a count per rule at the end (text table, or JSON for ``json``);
+    ``quiet``: findings only, no summary; ``silent``: nothing on standard output at all.
+    """
+
+    def __init__(self, kind: str, *, root: str, colour: bool, out: IO[str], err: IO[str],
+                 show_source: bool = False, statistics: bool = False, quiet: bool = False,
+                 silent: bool = False) -> None:
         self.kind, self.root, self.colour, self.out, self.err = kind, root, colour, out, err
+        self.show_source = show_source or kind == "full"
+        self.statistics, self.quiet, self.silent = statistics, quiet, silent
         self.reports: list[FileReport] = []
         self.count = 0
+        self.failed = False    # a file could not be analysed: the checks did not all pass
+
+    @property
+    def _streams_lines(self) -> bool:
+        return self.kind in ("text", "full", "github") and not self.statistics and not self.silent
 
     def pending_lines(self, report: FileReport) -> bool:
         """Whether :meth:`add` will print something now (so that a progress bar can step aside)."""
-        return bool(diagnostics(report)) or (self.kind in ("text", "github") and bool(report.findings))
+        return bool(diagnostics(report)) or (self._streams_lines and bool(report.findings))
 
     def add(self, report: FileReport) -> None:
         self.count += len(report.findings)
-        for line in diagnostics(report):
-            print(line, file=self.err)
-        if self.kind == "text":
-            lines = text_lines(report, self.colour)
-        elif self.kind == "github":
+        self.failed = self.failed or report.error is not None
+        if not self.silent:
+            for line in diagnostics(report):
+                print(line, file=self.err)
+        if not self._streams_lines:
+            if not self.silent:
+                self.reports.append(report)
+            return
+        if self.kind == "github":
             lines = github_lines(report)
         else:
-            self.reports.append(report)
-            return
+            lines = text_lines(report, self.colour, self.show_source)
         if lines:
             self.out.write("\n".join(lines) + "\n")
             self.out.flush()
 
-    def finish(self, summary: list[str] | None = None) -> None:
-        """``summary``: closing lines replacing "Found N findings." in text output (fix counts)."""
-        if self.kind == "text":
-            lines = summary if summary is not None else [line for line in [text_summary(self.count)] if line]
-            for line in lines:
-                print(line, file=self.out)
+    def finish(self, summary: list[str] | None = None, *, all_passed: bool = True) -> None:
+        """``summary``: closing lines replacing "Found N findings." in text output (fix counts);
+        ``all_passed``: a clean run may say so (not under ``--diff``, whose standard output is the diff alone)."""
+        if self.silent:
+            return
+        lines = summary if summary is not None else [line for line in [text_summary(self.count)] if line]
+        if self.statistics:
+            rows = count_codes(self.reports)
+            if self.kind == "json":
+                print(statistics_json(rows), file=self.out)
+            else:
+                for line in statistics_text(rows):
+                    print(line, file=self.out)
+                for line in lines if not self.quiet else ():
+                    print(line, file=self.out)
+        elif self.kind in ("text", "full"):
+            if not self.quiet:
+                for line in lines:
+                    print(line, file=self.out)
+            if not (lines or self.count or self.quiet or self.failed) and all_passed:
+                print(ALL_PASSED, file=self.out)
         elif self.kind in ("json", "sarif"):
             print(render(self.kind, self.reports, root=self.root, colour=False), file=self.out)
         self.out.flush()
