@@ -321,7 +321,7 @@ def test_fix_writes_the_safe_fixes_only_and_reports_what_remains(project: Path):
     assert unsafe.read_text(encoding="utf-8") == ML101_PIPELINE.source
     lines = result.stdout.splitlines()
     assert [line.split(":")[0] for line in lines if " ML" in line] == ["unsafe.py"]
-    assert "Fixed 1 finding (1 remaining)." in lines
+    assert "Found 2 findings (1 fixed, 1 remaining)." in lines
     assert not [p for p in os.listdir(project) if p.startswith(".mllint-fix-")]
 
 
@@ -330,7 +330,7 @@ def test_unsafe_fixes_are_applied_with_the_flag(project: Path):
     target.write_text(ML101_PIPELINE.source, encoding="utf-8")
     result = mllint(project, "--fix", "--unsafe-fixes", "unsafe.py")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.splitlines() == ["Fixed 1 finding (0 remaining)."]
+    assert result.stdout.splitlines() == ["Found 1 finding (1 fixed, 0 remaining)."]
     assert ML101_PIPELINE.expect in target.read_text(encoding="utf-8").splitlines()
     assert mllint(project, "unsafe.py").returncode == 0
 
@@ -381,7 +381,7 @@ def test_fix_on_standard_input_prints_the_fixed_text(project: Path):
     result = mllint(project, "--fix", "-", "--stdin-filename", "pipe.py", stdin=ML302_REFIT.source)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ML302_REFIT.source.replace("scaler.fit_transform(X_test)", "scaler.transform(X_test)")
-    assert "Fixed 1 finding (0 remaining)." in result.stderr.splitlines()
+    assert "Found 1 finding (1 fixed, 0 remaining)." in result.stderr.splitlines()
     assert not (project / "pipe.py").exists()
 
 
@@ -422,7 +422,7 @@ def test_fix_rewrites_the_cell_of_a_notebook_and_keeps_the_rest_of_the_json(proj
     assert "nb.ipynb:cell 3:1:1: ML302 [*] " in result.stdout
     result = mllint(project, "--fix", "nb.ipynb")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Fixed 1 finding (0 remaining)." in result.stdout.splitlines()
+    assert "Found 1 finding (1 fixed, 0 remaining)." in result.stdout.splitlines()
     fixed_cells = cells[:2] + [cells[2].replace("scaler.fit_transform(X_test)", "scaler.transform(X_test)")]
     assert target.read_bytes() == notebook_of(*fixed_cells)   # only that cell's source changed
 

@@ -139,6 +139,10 @@ class FixSession:
             self.stdin_text = self._read(report.path)
         if report.error or not report.findings:
             return replace(report, findings=[]) if self.options.diff else report
+        from ..fixes.registry import FIXABLE_CODES
+
+        if not any(f.code in FIXABLE_CODES for f in report.findings):   # nothing to fix: the file is not read again
+            return replace(report, findings=[]) if self.options.diff else report
         data = self.stdin_text if self.stdin_text is not None else self._read(report.path)
         if data is None:
             return report
@@ -249,8 +253,9 @@ class FixSession:
         if self.options.diff:   # standard output holds the diff alone; the count goes to standard error
             return []
         lines = []
-        if self.options.fix and (self.fixed or remaining):
-            lines.append(f"Fixed {self.fixed} finding{'s' if self.fixed != 1 else ''} ({remaining} remaining).")
+        if self.options.fix and self.fixed:   # ruff's words: "Found 3 errors (2 fixed, 1 remaining)."
+            found = self.fixed + remaining
+            lines.append(f"Found {found} finding{'s' if found != 1 else ''} ({self.fixed} fixed, {remaining} remaining).")
         elif remaining:
             lines.append(f"Found {remaining} finding{'s' if remaining != 1 else ''}.")
         hidden = (f"{self.hidden} hidden fix{'es' if self.hidden != 1 else ''} can be enabled with the "

@@ -63,7 +63,6 @@ def text_lines(report: FileReport, colour: bool = False, show_source: bool = Fal
     out: list[str] = []
     for finding in report.findings:
         out.append(f"{c['path']}{_where(path, finding.location)}{c['reset']}: "
-        out.append(f"{c['path']}{_where(path, finding.location)}{c['reset']}: "
                    f"{c['code']}{escape_controls(finding.code)}{c['reset']} {'[*] ' if finding.fixable else ''}"
                    f"{escape_controls(finding.message)}")
         if show_source:

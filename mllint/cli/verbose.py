@@ -21,8 +21,8 @@ class CountingCache:
         self._paths: dict[str, str] = {}
         self.hit_paths: set[str] = set()
 
-    def key(self, path: str, data: bytes) -> str:
-        key = self._cache.key(path, data)
+    def key(self, path: str, data: bytes, settings=None) -> str:
+        key = self._cache.key(path, data, settings)
         self._paths[key] = path
         return key
 
