@@ -136,7 +136,7 @@ def local_findings(text: str, path: str) -> list[tuple[str, int]]:
     from mllint.engine.analysis import analyze
     from mllint.checker import check_analysis
     from mllint.rules import rule_codes
-    from mllint.settings import load_settings
+    from mllint.config_discovery import load_settings
 
     settings = load_settings(str(Path(path).parent), rule_codes=rule_codes)
     analysis = analyze(text, path=path, config=settings.engine_config())

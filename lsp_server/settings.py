@@ -6,7 +6,8 @@ from typing import Any
 
 from lsprotocol import types
 
-from mllint.settings import ConfigError, Settings, load_settings, sensitive_terms
+from mllint.config_discovery import load_settings
+from mllint.settings import ConfigError, Settings, sensitive_terms
 
 _SEVERITIES = {
     "error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,

@@ -129,3 +129,10 @@ class ConfigResolver:
         settings = settings.with_overrides(project_root=os.path.dirname(path))   # per-file-ignores are relative to it
         self._settings[path] = (mtime, settings)
         return settings
+
+
+def load_settings(start: str | None = None, *, rule_codes: CodesProvider) -> Settings:
+    """Settings for files in the folder ``start``: the nearest pyproject.toml at or above it that has a
+    ``[tool.mllint]`` table (defaults without one), as every surface finds it
+    (:class:`ConfigResolver`)."""
+    return ConfigResolver(rule_codes).for_folder(start or os.getcwd()).settings

@@ -141,15 +141,6 @@ def read_mllint_table(path: str) -> dict | None:
 CodesProvider = Callable[[], Collection[str]]
 
 
-def load_settings(start: str | None = None, *, rule_codes: CodesProvider) -> Settings:
-    """Settings for files in the folder ``start``: the nearest pyproject.toml at or above it that has a
-    ``[tool.mllint]`` table (defaults without one), as every surface finds it
-    (:class:`mllint.config_discovery.ConfigResolver`)."""
-    from .config_discovery import ConfigResolver
-
-    return ConfigResolver(rule_codes).for_folder(start or os.getcwd()).settings
-
-
 def settings_from_table(table: dict, origin: str = "pyproject.toml", *, rule_codes: CodesProvider) -> Settings:
     unknown = sorted(set(table) - _KNOWN_KEYS)
     if unknown:

@@ -88,7 +88,8 @@ def findings_text(script: Path) -> str:
     ``LINE:COL CODE message`` line each (related places indented under it), sorted."""
     from mllint.cli.check_command import check_file
     from mllint.rules import rule_codes
-    from mllint.settings import find_pyproject, load_settings
+    from mllint.config_discovery import load_settings
+    from mllint.settings import find_pyproject
 
     folder = str(script.parent)
     settings = load_settings(folder, rule_codes=rule_codes)

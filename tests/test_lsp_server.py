@@ -38,7 +38,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 from mllint.engine.analysis import analyze
 from mllint.checker import check_analysis
 from mllint.rules import rule_codes
-from mllint.settings import load_settings
+from mllint.config_discovery import load_settings
 from samples import SCALER_LEAK
 
 CLIENTS = ["visual-studio-code", "neovim"]       # VS Code 1.65 (push), Neovim 0.11 (pull)

@@ -11,7 +11,8 @@ from mllint.sensitive import DEFAULT_TERMS, SensitiveTerms, tokens
 from dataclasses import dataclass
 
 from mllint.rules import all_rules, off_by_default, rule_by_code, rule_codes
-from mllint.settings import ConfigError, Settings, check_codes, find_pyproject, load_settings, sensitive_terms
+from mllint.config_discovery import load_settings
+from mllint.settings import ConfigError, Settings, check_codes, find_pyproject, sensitive_terms
 from mllint.settings import settings_from_table as _settings_from_table
 
 RULES = all_rules()

@@ -151,6 +151,7 @@ def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
     report = FileReport(path, notes=list(analysis.notes) + warnings, notebook=notebook,
                         data_files={k: list(v) for k, v in analysis.data_files.items()})
     file_lines = notebook_lines(data) if notebook and findings else None
+    fixes = _fix_applicability(analysis, settings, data, path, findings)
     for finding in findings:
         line_text = lines[finding.span.start_line - 1] if 0 < finding.span.start_line <= len(lines) else ""
         if suppressed(line_text, finding.code) or file_level.ignores(finding.code):
@@ -160,8 +161,30 @@ def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
         report.findings.append(FindingReport(
             finding.code, finding.message, finding.severity.value, _location(finding.span, source, file_lines),
             [RelatedReport(_location(r.span, source, file_lines), r.message) for r in finding.related],
-            [str(c) for c in finding.columns], line_text))
+            [str(c) for c in finding.columns], line_text, fixes.get((finding.code, finding.span.start_line))))
     return report
+
+
+def _fix_applicability(analysis, settings: Settings, data: bytes, path: str, findings) -> dict[tuple[str, int], str]:
+    """(code, line) -> "safe" / "unsafe" for the findings that have a verified fix (``[*]`` marks, ``--fix``'s
+    counts): computed here, in the worker, from the analysis at hand, so that it runs in parallel, under the
+    file's hard limit, and is cached with the report."""
+    from ..fixes.registry import FIXABLE_CODES
+
+    if not any(f.code in FIXABLE_CODES for f in findings):
+        return {}
+    try:
+        if path.endswith(".ipynb"):
+            from ..fixes.notebook import notebook_fixes
+
+            found = notebook_fixes(data, path, settings)
+        else:
+            from ..fixes.apply import fixes_for_analysis
+
+            found = fixes_for_analysis(analysis, settings)
+    except Exception:   # pragma: no cover - a fixer's bug costs the mark, never the findings
+        return {}
+    return {(f.code, f.span.start_line): fix.applicability.value for f, fix in found}
 
 
 def _warning_note(warning: NoqaWarning, source) -> str:

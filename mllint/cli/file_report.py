@@ -72,7 +72,10 @@ class FindingReport:
     related: list[RelatedReport] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     line_text: str = ""      # the primary line, for stable fingerprints
-    fixable: bool = False    # a fix --fix would apply exists (set after the run, never cached)
+    #: the applicability ("safe" / "unsafe") of the verified fix of this finding, None without one;
+    #: computed in the worker with the analysis (so cached), read by ``--fix``'s marks and summary
+    fix: str | None = None
+    fixable: bool = False    # a fix --fix would apply with this run's options (set after the run, never cached)
 
 
 @dataclass
@@ -93,7 +96,7 @@ class FileReport:
             "findings": [{"code": f.code, "message": f.message, "severity": f.severity,
                           "location": f.location.to_json(),
                           "related": [{"location": r.location.to_json(), "message": r.message} for r in f.related],
-                          "columns": list(f.columns), "line_text": f.line_text} for f in self.findings],
+                          "columns": list(f.columns), "line_text": f.line_text, "fix": f.fix} for f in self.findings],
             "error": self.error,
             "notes": list(self.notes),
             "notebook": self.notebook,
@@ -124,7 +127,7 @@ class FileReport:
 
 _LOCATION_KEYS = frozenset({"line", "column", "end_line", "end_column", "cell", "cell_line", "file_line",
                             "file_column", "file_end_line", "file_end_column"})
-_FINDING_KEYS = frozenset({"code", "message", "severity", "location", "related", "columns", "line_text"})
+_FINDING_KEYS = frozenset({"code", "message", "severity", "location", "related", "columns", "line_text", "fix"})
 _RELATED_KEYS = frozenset({"location", "message"})
 _REPORT_KEYS = frozenset({"path", "findings", "error", "notes", "notebook", "data_files"})
 
@@ -137,7 +140,13 @@ def _finding(data: Any) -> FindingReport:
         related.append(RelatedReport(Location.from_json(item["location"]), _str(item["message"])))
     return FindingReport(_str(data["code"]), _str(data["message"]), _str(data["severity"]),
                          Location.from_json(data["location"]), related, _strings(data["columns"], "columns"),
-                         _str(data["line_text"]))
+                         _str(data["line_text"]), _fix(data["fix"]))
+
+
+def _fix(value: Any) -> str | None:
+    if value not in (None, "safe", "unsafe"):
+        raise ReportFormatError("fix: expected \"safe\", \"unsafe\" or null")
+    return value
 
 
 def _keys(data: Any, expected: frozenset[str], what: str) -> None:

@@ -139,16 +139,18 @@ class FixSession:
             self.stdin_text = self._read(report.path)
         if report.error or not report.findings:
             return replace(report, findings=[]) if self.options.diff else report
-        from ..fixes.registry import FIXABLE_CODES
-
-        if not any(f.code in FIXABLE_CODES for f in report.findings):   # nothing to fix: the file is not read again
-            return replace(report, findings=[]) if self.options.diff else report
+        if not self.options.rewriting:
+            return self._marked(report)
+        if not any(self._allowed(f.fix) for f in report.findings):   # nothing to fix: the file is not read again
+            return replace(report, findings=[]) if self.options.diff else self._marked(report)
         data = self.stdin_text if self.stdin_text is not None else self._read(report.path)
         if data is None:
             return report
-        if not self.options.rewriting:
-            return self._marked(report, data)
         return self._rewrite(report, data)
+
+    def _allowed(self, fix: str | None) -> bool:
+        """A fix of this applicability ("safe" / "unsafe" / None) is applied with this run's options."""
+        return fix == "safe" or (fix == "unsafe" and self.options.unsafe)
 
     def _read(self, path: str) -> bytes | None:
         try:
@@ -185,7 +187,7 @@ class FixSession:
         if fixed is None:   # the file cannot be rewritten: nothing here is fixable by --fix
             return replace(report, findings=[]) if self.options.diff else report
         if not fixed[2].changed:
-            return replace(report, findings=[]) if self.options.diff else self._marked(report, data)
+            return replace(report, findings=[]) if self.options.diff else self._marked(report)
         new_data, analysed, result = fixed
         if self.options.diff:
             self._print_diff(report.path, analysed, result.text)
@@ -204,34 +206,19 @@ class FixSession:
         self.changed_files += 1
         from .check_command import check_file
 
-        return self._marked(check_file(report.path, self.settings_for(report.path), new_data), new_data)
+        return self._marked(check_file(report.path, self.settings_for(report.path), new_data))
 
-    def _marked(self, report: FileReport, data: bytes) -> FileReport:
-        """Mark the findings a fix is available for (text output), and count the hidden unsafe ones."""
+    def _marked(self, report: FileReport) -> FileReport:
+        """Mark the findings a fix is available for (text output), and count the hidden unsafe ones: the
+        worker verified the fixes with the analysis (``FindingReport.fix``); nothing is analysed here."""
         if not self.options.marks or not report.findings:
             return report
-        from ..engine.source import SourceError, load_source
-        from ..fixes import fixes_for_text
-        from ..fixes.notebook import notebook_fixes
-        from ..fixes.registry import FIXABLE_CODES
-
-        if not any(f.code in FIXABLE_CODES for f in report.findings):
-            return report
-        if report.notebook:
-            found = notebook_fixes(data, report.path, self.settings_for(report.path))
-        else:
-            try:
-                found = fixes_for_text(load_source(data, report.path).text, report.path, self.settings_for(report.path))
-            except SourceError:
-                return report
-        available = {(f.code, f.span.start_line): fix for f, fix in found}
         findings = []
         for finding in report.findings:
-            fix = available.get((finding.code, finding.location.line))
-            if fix is not None and fix.allowed(self.options.unsafe):
+            if self._allowed(finding.fix):
                 finding = replace(finding, fixable=True)
                 self.fixable += 1
-            elif fix is not None:
+            elif finding.fix is not None:
                 self.hidden += 1
             findings.append(finding)
         return replace(report, findings=findings)

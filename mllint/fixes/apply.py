@@ -14,7 +14,7 @@ from typing import Callable
 from ..checker import check_analysis
 from ..engine.analysis import Analysis, analyze
 from ..findings import Finding
-from ..noqa import file_suppressed, suppressed
+from ..noqa import kept
 from ..settings import Settings
 from .context import FixContext
 from .model import Fix, minimal_edits
@@ -25,23 +25,20 @@ MAX_FIXES_PER_FILE = 25
 
 
 def reported_findings(analysis: Analysis, settings: Settings) -> list[Finding]:
-    """The findings ``mllint check`` reports for an analysis (``# noqa`` comments applied)."""
+    """The findings ``mllint check`` reports for an analysis (line and file ``# noqa`` comments applied)."""
     findings = check_analysis(analysis, settings)
-    if analysis.source is None:
-        return findings
-    lines = analysis.source.text.split("\n")
-    if file_suppressed(lines):
-        return []
-    return [f for f in findings
-            if not (0 < f.span.start_line <= len(lines) and suppressed(lines[f.span.start_line - 1], f.code))]
+    return findings if analysis.source is None else kept(findings, analysis.source.text)
 
 
 def fixable_analysis(analysis: Analysis, kind: str = "python") -> bool:
     """Fixes rewrite code whose parsed text is the analysed text (for notebooks: the joined code cells,
     which :mod:`mllint.fixes.notebook` maps back to the cells)."""
     source = analysis.source
-    return (analysis.ok and analysis.module is not None and source is not None and source.kind == kind
-            and analysis.module.code == source.text)
+    if not (analysis.ok and analysis.module is not None and source is not None and source.kind == kind):
+        return False
+    # the one rewrite of the text before parsing is expandtabs(8) (a tab/space mix LibCST rejects): without a
+    # tab the module is the text, and the whole module is not generated again to prove it
+    return "\t" not in source.text or analysis.module.code == source.text
 
 
 def _analyse(data: str | bytes, path: str | None, settings: Settings) -> Analysis:
@@ -85,7 +82,11 @@ def compute_fix(context: FixContext, finding: Finding,
 
 def fixes_for_text(text: str, path: str | None, settings: Settings) -> list[tuple[Finding, Fix]]:
     """Each reported finding of ``text`` that has a verified fix, with it (for ``[*]`` marks and editors)."""
-    analysis = _analyse(text, path, settings)
+    return fixes_for_analysis(_analyse(text, path, settings), settings)
+
+
+def fixes_for_analysis(analysis: Analysis, settings: Settings) -> list[tuple[Finding, Fix]]:
+    """:func:`fixes_for_text` for a module already analysed (``mllint check``'s worker has the analysis)."""
     if not fixable_analysis(analysis):
         return []
     findings = reported_findings(analysis, settings)

@@ -38,7 +38,8 @@ class FixContext:
 
     @property
     def text(self) -> str:
-        return self.module.code
+        """The analysed text, which is the module's code (``apply.fixable_analysis`` checks it)."""
+        return self.analysis.source.text if self.analysis.source is not None else self.module.code
 
     @property
     def path(self) -> str | None:
@@ -46,7 +47,7 @@ class FixContext:
 
     @cached_property
     def located(self) -> Located:
-        return Located.of(self.module)
+        return Located(self.module, self.analysis.source.text if self.analysis.source is not None else None)
 
     @cached_property
     def facts(self) -> PlanFacts:

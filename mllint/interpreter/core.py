@@ -276,8 +276,7 @@ class Interpreter:
                 self._forget_loop_aliases(stmt.target, scope)
         elif iterable is not None and self.unroll_factor * max(len(iterable), 1) <= MAX_UNROLL:
             self.loop_depth += 1
-            saved_factor = self.unroll_factor
-            self.unroll_factor *= max(len(iterable), 1)
+            saved_factor, self.unroll_factor = self.unroll_factor, self.unroll_factor * max(len(iterable), 1)
             try:
                 for item in iterable:   # unrolled: each element as it would run
                     self._bind_loop_item(stmt, item, scope)
@@ -293,8 +292,7 @@ class Interpreter:
                             ast_stmt.orelse if isinstance(ast_stmt, (ast.For, ast.AsyncFor)) else None, scope)
 
     def _bind_loop_item(self, stmt: cst.For, item: Value, scope: Scope) -> None:
-        """Bind the loop target to one element; a name bound to a known dataframe is an alias of it
-        (``for df in [train, test]: df.fillna(..., inplace=True)`` changes train, then test)."""
+        """Bind the target to one element, as an alias of it (``for df in [train, test]`` changes train, then test)."""
         self.assign(stmt.target, item, scope, stmt.iter)
         for name in _target_names(stmt.target):
             scope.alias(name, scope.vars.get(name), scope)
