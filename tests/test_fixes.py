@@ -308,6 +308,23 @@ def test_check_marks_fixable_findings_and_counts_them(project: Path):
     assert (project / "safe.py").read_text(encoding="utf-8") == ML302_REFIT.source   # check alone writes nothing
 
 
+def test_json_output_gives_each_findings_fix_applicability_and_a_cached_run_the_same(project: Path):
+    (project / "safe.py").write_text(ML302_REFIT.source, encoding="utf-8")
+    (project / "unsafe.py").write_text(ML101_PIPELINE.source, encoding="utf-8")
+    leaky = Path(__file__).resolve().parent.parent / "examples" / "leaky_pipeline.py"
+    (project / "none.py").write_bytes(leaky.read_bytes())   # its ML104 (array features) has no fix
+    runs = []
+    for _ in range(2):   # the second run answers from the cache: the applicability is cached with the report
+        result = subprocess.run([sys.executable, "-m", "mllint", "check", "--output-format", "json"], cwd=project,
+                                capture_output=True, text=True, timeout=180)
+        assert result.returncode == 1, result.stderr
+        runs.append({(item["path"], item["code"]): item["fix"] for item in json.loads(result.stdout)})
+    assert runs[0] == runs[1]
+    assert runs[0][("safe.py", "ML302")] == {"applicability": "safe"}
+    assert runs[0][("unsafe.py", "ML101")] == {"applicability": "unsafe"}
+    assert runs[0][("none.py", "ML104")] is None
+
+
 def test_fix_writes_the_safe_fixes_only_and_reports_what_remains(project: Path):
     safe, unsafe = project / "safe.py", project / "unsafe.py"
     safe.write_text(ML302_REFIT.source, encoding="utf-8")

@@ -139,6 +139,8 @@ def json_findings(reports: list[FileReport]) -> str:
                 "columns": finding.columns,
                 "rule": rule.name if rule else None,
                 "url": rule.url() if rule else None,
+                # as ruff's JSON: null, or the fix's applicability ("safe": --fix applies it; "unsafe": --unsafe-fixes)
+                "fix": {"applicability": finding.fix} if finding.fix is not None else None,
             })
     return json.dumps(items, indent=2)
 
