@@ -136,7 +136,7 @@ class PlanFacts:
     def in_cv_fold(self, origin: Origin) -> bool:
         """Rows picked by cross-validation fold indices (``X[test_idx]`` in a ``kf.split`` loop)."""
         return any(self._cross_validation_split(self.plan.node(step)) for step, _ in origin.path
-                   if step in self.plan.graph)
+                   if step in self.plan)
 
     @staticmethod
     def _cross_validation_split(node: PlanNode) -> bool:
@@ -184,11 +184,10 @@ class PlanFacts:
 
     def _reaching(self, sinks: frozenset[Operator]) -> set[int]:
         """Nodes whose output reaches a node of one of these operators."""
-        import networkx as nx
         reached: set[int] = set()
-        for node_id in reversed(list(nx.topological_sort(self.plan.graph))):
+        for node_id in reversed(self.plan.topological_ids()):
             node = self.plan.node(node_id)
-            if node.operator in sinks or any(child in reached for child in self.plan.graph.successors(node_id)):
+            if node.operator in sinks or any(child in reached for child in self.plan.child_ids(node_id)):
                 reached.add(node_id)
         return reached
 
@@ -296,13 +295,12 @@ class PlanFacts:
 
     def descendants(self, node: PlanNode, stop: frozenset[Operator] = frozenset()) -> list[PlanNode]:
         """Nodes downstream of ``node``; with ``stop``, not past nodes of those operators."""
-        import networkx as nx
         if not stop:
-            return [self.plan.node(i) for i in sorted(nx.descendants(self.plan.graph, node.id))]
+            return [self.plan.node(i) for i in sorted(self.plan.descendant_ids(node.id))]
         found: set[int] = set()
         pending = [node.id]
         while pending:
-            for child in self.plan.graph.successors(pending.pop()):
+            for child in self.plan.child_ids(pending.pop()):
                 if child not in found:
                     found.add(child)
                     if self.plan.node(child).operator not in stop:

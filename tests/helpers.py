@@ -74,8 +74,7 @@ def parent_ops(plan: Plan, node: PlanNode) -> list[Operator]:
 
 
 def ancestors(plan: Plan, node: PlanNode) -> set[int]:
-    import networkx as nx
-    return set(nx.ancestors(plan.graph, node.id))
+    return plan.ancestor_ids(node.id)
 
 
 def data(analysis: Analysis, name: str) -> Data:

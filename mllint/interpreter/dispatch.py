@@ -88,7 +88,6 @@ class Host:
     def _combined(self, data: Data) -> bool:
         """Whether a join lies between ``data`` and its source (first parents,
         bounded walk)."""
-        graph = self.it.plan.graph
         current = data.nodes[-1].id if data.nodes and data.nodes[-1] is not None else None
         for _ in range(64):
             if current is None:
@@ -96,7 +95,7 @@ class Host:
             node = self.it.plan.node(current)
             if node.operator is Operator.JOIN:
                 return True
-            parents = list(graph.predecessors(current))
+            parents = self.it.plan.parent_ids(current)
             current = parents[0] if parents else None
         return True
 

@@ -44,4 +44,4 @@ def columns_text(node: PlanNode, limit: int = 8) -> str:
 
 def dangling_projection(plan: Plan, node: PlanNode) -> bool:
     """Column reads inside conditions and arithmetic: mlinspect records them, pictures skip them."""
-    return node.operator is Operator.PROJECTION and not plan.graph.out_degree(node.id)
+    return node.operator is Operator.PROJECTION and not plan.out_degree(node.id)

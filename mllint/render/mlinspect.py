@@ -21,7 +21,7 @@ def to_document(analysis: Analysis) -> dict:
 
     def visible_parents(node: PlanNode) -> list[int]:
         found: list[int] = []
-        stack = list(plan.graph.predecessors(node.id))
+        stack = plan.parent_ids(node.id)
         seen: set[int] = set()
         while stack:
             parent = stack.pop()
@@ -31,7 +31,7 @@ def to_document(analysis: Analysis) -> dict:
             if parent in visible_ids:
                 found.append(parent)
             else:
-                stack.extend(plan.graph.predecessors(parent))
+                stack.extend(plan.parent_ids(parent))
         return sorted(found)
 
     nodes, edges = [], []
