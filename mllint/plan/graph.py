@@ -141,24 +141,10 @@ class Plan:
             yield self.node(source), self.node(target)
 
     def descendant_ids(self, node_id: int) -> set[int]:
-        found: set[int] = set()
-        pending = [node_id]
-        while pending:
-            for child in self._children[pending.pop()]:
-                if child not in found:
-                    found.add(child)
-                    pending.append(child)
-        return found
+        return _reach(node_id, self._children)
 
     def ancestor_ids(self, node_id: int) -> set[int]:
-        found: set[int] = set()
-        pending = [node_id]
-        while pending:
-            for parent in self._parents[pending.pop()]:
-                if parent not in found:
-                    found.add(parent)
-                    pending.append(parent)
-        return found
+        return _reach(node_id, self._parents)
 
     def topological_ids(self) -> list[int]:
         """Every node id, parents before children (Kahn's algorithm, smallest id first among the ready)."""
@@ -193,3 +179,15 @@ class Plan:
 
     def __len__(self) -> int:
         return len(self._nodes)
+
+
+def _reach(start: int, links: dict[int, dict[int, None]]) -> set[int]:
+    """Every id reachable from ``start`` along ``links`` (children: descendants; parents: ancestors)."""
+    found: set[int] = set()
+    pending = [start]
+    while pending:
+        for other in links[pending.pop()]:
+            if other not in found:
+                found.add(other)
+                pending.append(other)
+    return found
