@@ -162,13 +162,6 @@ def run_on_tty(cwd: Path, *args: str, stream: str = "stdout", env: dict | None =
     return code, b"".join(chunks).decode(), rest.decode()
 
 
-@pytest.fixture()
-def project(tmp_path: Path) -> Path:
-    """An empty project: a pyproject.toml without [tool.mllint] stops the upward configuration search."""
-    write(tmp_path, "pyproject.toml", "[project]\nname = 'demo'\nversion = '0'\n")
-    return tmp_path
-
-
 # -- discovery ---------------------------------------------------------------------------------------
 def test_recurses_into_folders_and_takes_only_py_and_ipynb(project):
     write(project, "leak.py", LEAK)

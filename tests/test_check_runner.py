@@ -52,12 +52,6 @@ def mllint(cwd: Path, *args: str, env: dict | None = None, timeout: float = 180)
                           text=True, timeout=timeout, env={**os.environ, "NO_COLOR": "1", **(env or {})})
 
 
-@pytest.fixture()
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\nversion = '0'\n", encoding="utf-8")
-    return tmp_path
-
-
 def write(root: Path, name: str, text: str) -> Path:
     path = root / name
     path.write_text(text, encoding="utf-8")

@@ -24,13 +24,6 @@ def json_items(project, *args):
     return json.loads(result.stdout)
 
 
-@pytest.fixture()
-def project(tmp_path):
-    """An empty project: a pyproject.toml without [tool.mllint] stops the upward configuration search."""
-    write(tmp_path, "pyproject.toml", "[project]\nname = 'demo'\nversion = '0'\n")
-    return tmp_path
-
-
 # -- statistics ------------------------------------------------------------------------------------
 def test_statistics_counts_per_code_most_frequent_first(project):
     write(project, "a.py", LEAK)

@@ -284,12 +284,6 @@ def test_fix_text_applies_several_fixes_one_after_the_other(tmp_path: Path):
 
 
 # -- the command line ------------------------------------------------------------------------------------------
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\nversion = '0'\n", encoding="utf-8")
-    return tmp_path
-
-
 def mllint(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "mllint", "check", "--no-cache", *args], cwd=str(cwd), input=stdin,
                           capture_output=True, text=True, timeout=180)

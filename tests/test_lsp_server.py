@@ -143,9 +143,10 @@ async def client(lsp_client: LanguageClient):
         server.kill()
 
 
-async def start(client: LanguageClient, spec: str, root: Path, options: Any = None) -> types.InitializeResult:
+async def start(client: LanguageClient, spec: str, root: Path, options: Any = None,
+                capabilities: types.ClientCapabilities | None = None) -> types.InitializeResult:
     result = await client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities(spec),
+        capabilities=capabilities or client_capabilities(spec),
         root_uri=root.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
         initialization_options=options,
@@ -746,12 +747,7 @@ async def test_notebook_cells_analysed_together_with_diagnostics_per_cell(client
     notebook = tmp_path / "analysis.ipynb"
     nb_uri = notebook.as_uri()
     cell_uris = [f"vscode-notebook-cell:{notebook}#W{i}sZmlsZQ" for i in range(2)]
-    client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
-        notebook_document=types.NotebookDocument(
-            uri=nb_uri, notebook_type="jupyter-notebook", version=1,
-            cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=u) for u in cell_uris]),
-        cell_text_documents=[types.TextDocumentItem(uri=u, language_id="python", version=1, text=t)
-                             for u, t in zip(cell_uris, (CELL_1, CELL_2))]))
+    open_notebook(client, nb_uri, cell_uris, [CELL_1, CELL_2])
 
     first = await diagnostics_where(client, cell_uris[0], has("ML101"), "ML101 on the first cell")
     diagnostic = the(first, "ML101")
@@ -804,20 +800,12 @@ async def test_the_interactive_window_is_synced_and_analysed_like_a_notebook(cli
     capabilities = client_capabilities(spec)   # a client that syncs notebooks (VS Code 1.67+)
     capabilities.notebook_document = types.NotebookDocumentClientCapabilities(
         synchronization=types.NotebookDocumentSyncClientCapabilities())
-    result = await client.initialize_session(types.InitializeParams(
-        capabilities=capabilities, root_uri=tmp_path.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name=tmp_path.name)]))
-    client.encoding = getattr(result.capabilities.position_encoding, "value", None) or "utf-16"
+    result = await start(client, spec, tmp_path, capabilities=capabilities)
     selectors = result.capabilities.notebook_document_sync.notebook_selector
     assert {selector.notebook for selector in selectors} == {"jupyter-notebook", "interactive"}
     nb_uri = "vscode-interactive:/Interactive-1.interactive"
     cell_uris = [f"vscode-notebook-cell:/Interactive-1.interactive#cell{i}" for i in range(2)]
-    client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
-        notebook_document=types.NotebookDocument(
-            uri=nb_uri, notebook_type="interactive", version=1,
-            cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=u) for u in cell_uris]),
-        cell_text_documents=[types.TextDocumentItem(uri=u, language_id="python", version=1, text=t)
-                             for u, t in zip(cell_uris, (CELL_1, CELL_2))]))
+    open_notebook(client, nb_uri, cell_uris, [CELL_1, CELL_2], notebook_type="interactive")
     first = await diagnostics_where(client, cell_uris[0], has("ML101"), "ML101 in the first input")
     assert the(first, "ML101").range.start.line == CELL_1.count("\n")
 
@@ -1178,10 +1166,11 @@ async def test_a_notebook_cell_with_a_lone_surrogate_gives_one_notice_on_the_fir
     assert list(client.diagnostics[cell_uris[1]]) == []
 
 
-def open_notebook(client: LanguageClient, nb_uri: str, cell_uris: list[str], texts: list[str]) -> None:
+def open_notebook(client: LanguageClient, nb_uri: str, cell_uris: list[str], texts: list[str],
+                  notebook_type: str = "jupyter-notebook") -> None:
     client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
         notebook_document=types.NotebookDocument(
-            uri=nb_uri, notebook_type="jupyter-notebook", version=1,
+            uri=nb_uri, notebook_type=notebook_type, version=1,
             cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=u) for u in cell_uris]),
         cell_text_documents=[types.TextDocumentItem(uri=u, language_id="python", version=1, text=t)
                              for u, t in zip(cell_uris, texts)]))
