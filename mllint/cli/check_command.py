@@ -150,12 +150,13 @@ def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
         return FileReport(path, notes=[f"file skipped: # {skipping.tool}: noqa"] + warnings, notebook=notebook)
     report = FileReport(path, notes=list(analysis.notes) + warnings, notebook=notebook,
                         data_files={k: list(v) for k, v in analysis.data_files.items()})
-    file_lines = notebook_lines(data) if notebook and findings else None
-    fixes = _fix_applicability(analysis, settings, data, path, findings)
-    for finding in findings:
-        line_text = lines[finding.span.start_line - 1] if 0 < finding.span.start_line <= len(lines) else ""
-        if suppressed(line_text, finding.code) or file_level.ignores(finding.code):
-            continue
+    shown = [(finding, lines[finding.span.start_line - 1] if 0 < finding.span.start_line <= len(lines) else "")
+             for finding in findings]
+    shown = [(finding, line_text) for finding, line_text in shown
+             if not (suppressed(line_text, finding.code) or file_level.ignores(finding.code))]
+    file_lines = notebook_lines(data) if notebook and shown else None
+    fixes = _fix_applicability(analysis, settings, data, path, [finding for finding, _ in shown])
+    for finding, line_text in shown:
         if source is not None and line_text:   # a notebook cell's own indentation, which IPython removed
             line_text = " " * source.cell_column(finding.span.start_line, 0) + line_text
         report.findings.append(FindingReport(
@@ -166,9 +167,10 @@ def check_file(path: str, settings: Settings, data: bytes) -> FileReport:
 
 
 def _fix_applicability(analysis, settings: Settings, data: bytes, path: str, findings) -> dict[tuple[str, int], str]:
-    """(code, line) -> "safe" / "unsafe" for the findings that have a verified fix (``[*]`` marks, ``--fix``'s
-    counts): computed here, in the worker, from the analysis at hand, so that it runs in parallel, under the
-    file's hard limit, and is cached with the report."""
+    """(code, line) -> "safe" / "unsafe" for the reported ``findings`` that have a verified fix (``[*]`` marks,
+    ``--fix``'s counts): computed here, in the worker, from the analysis and findings at hand (the file is
+    neither analysed nor checked again), so that it runs in parallel, under the file's hard limit, and is
+    cached with the report."""
     from ..fixes.registry import FIXABLE_CODES
 
     if not any(f.code in FIXABLE_CODES for f in findings):
@@ -177,11 +179,11 @@ def _fix_applicability(analysis, settings: Settings, data: bytes, path: str, fin
         if path.endswith(".ipynb"):
             from ..fixes.notebook import notebook_fixes
 
-            found = notebook_fixes(data, path, settings)
+            found = notebook_fixes(data, path, settings, analysis, findings)
         else:
             from ..fixes.apply import fixes_for_analysis
 
-            found = fixes_for_analysis(analysis, settings)
+            found = fixes_for_analysis(analysis, settings, findings)
     except Exception:   # pragma: no cover - a fixer's bug costs the mark, never the findings
         return {}
     return {(f.code, f.span.start_line): fix.applicability.value for f, fix in found}

@@ -85,11 +85,14 @@ def fixes_for_text(text: str, path: str | None, settings: Settings) -> list[tupl
     return fixes_for_analysis(_analyse(text, path, settings), settings)
 
 
-def fixes_for_analysis(analysis: Analysis, settings: Settings) -> list[tuple[Finding, Fix]]:
-    """:func:`fixes_for_text` for a module already analysed (``mllint check``'s worker has the analysis)."""
+def fixes_for_analysis(analysis: Analysis, settings: Settings,
+                       findings: list[Finding] | None = None) -> list[tuple[Finding, Fix]]:
+    """:func:`fixes_for_text` for a module already analysed (``mllint check``'s worker has the analysis
+    and, as ``findings``, its reported findings: the rules are not run again)."""
     if not fixable_analysis(analysis):
         return []
-    findings = reported_findings(analysis, settings)
+    if findings is None:
+        findings = reported_findings(analysis, settings)
     context = FixContext(analysis, settings, findings)
     out = []
     for finding in findings:

@@ -4,9 +4,13 @@ from __future__ import annotations
 import ast
 import dataclasses
 from functools import lru_cache
+from typing import TypeVar
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+
+N = TypeVar("N", bound=cst.CSTNode)
 
 
 class Located:
@@ -106,25 +110,23 @@ def _top_level_ranges(module: cst.Module, text: str) -> list[tuple[int, int]] | 
 
 
 def calls_in(node: cst.CSTNode) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class Collector(cst.CSTVisitor):
-        def visit_Call(self, call: cst.Call) -> None:
-            found.append(call)
-
-    node.visit(Collector())
-    return found
+    return nodes_of(node, cst.Call)
 
 
 def names_in(node: cst.CSTNode) -> list[str]:
-    """Every ``Name`` in ``node``, in source order: a walk over ``children`` (a LibCST visitor would rebuild
-    every node it passes, and fixers ask this of every statement of a module)."""
-    found: list[str] = []
+    """Every ``Name`` in ``node``, in source order."""
+    return [name.value for name in nodes_of(node, cst.Name)]
+
+
+def nodes_of(node: cst.CSTNode, kind: type[N]) -> list[N]:
+    """Every node of ``kind`` in ``node`` (itself included), in source order: a walk over the dataclass
+    fields (a LibCST visitor would rebuild every node it passes, and fixers ask this of every statement)."""
+    found: list[N] = []
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, cst.Name):
-            found.append(current.value)
+        if isinstance(current, kind):
+            found.append(current)
         stack.extend(reversed(_children(current)))
     return found
 

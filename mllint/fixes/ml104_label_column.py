@@ -16,7 +16,7 @@ import libcst as cst
 
 from ..findings import Finding
 from .context import FixContext, Rewrite
-from .cst_tools import calls_in, method_call, string_value
+from .cst_tools import calls_in, method_call, nodes_of, string_value
 from .model import Applicability
 
 DROP_AXES = {"1", "'columns'", '"columns"'}
@@ -44,7 +44,7 @@ def fix(context: FixContext, finding: Finding) -> Rewrite | None:
 
 def _rewrites_in(statement: cst.CSTNode, leaking: list[str]) -> list[tuple[cst.CSTNode, cst.CSTNode]]:
     found = []
-    for subscript in _subscripts_in(statement):
+    for subscript in nodes_of(statement, cst.Subscript):
         new = _without(subscript, leaking)
         if new is not None:
             found.append((subscript, new))
@@ -53,17 +53,6 @@ def _rewrites_in(statement: cst.CSTNode, leaking: list[str]) -> list[tuple[cst.C
             new = _with_dropped(call, leaking)
             if new is not None:
                 found.append((call, new))
-    return found
-
-
-def _subscripts_in(node: cst.CSTNode) -> list[cst.Subscript]:
-    found: list[cst.Subscript] = []
-
-    class Collector(cst.CSTVisitor):
-        def visit_Subscript(self, subscript: cst.Subscript) -> None:
-            found.append(subscript)
-
-    node.visit(Collector())
     return found
 
 

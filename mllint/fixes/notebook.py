@@ -104,13 +104,17 @@ def _analyse(data: bytes, path: str, settings: Settings) -> Analysis:
 
 
 def _fixes(data: bytes, path: str, settings: Settings, file: NotebookFile, *, first_only: bool,
-           unsafe: bool = True, declined: set | None = None) -> list[tuple[Finding, Fix, bytes]]:
-    """Verified fixes with the notebook file each produces (with ``first_only``: the first allowed one)."""
-    analysis = _analyse(data, path, settings)
+           unsafe: bool = True, declined: set | None = None, analysis: Analysis | None = None,
+           findings: list[Finding] | None = None) -> list[tuple[Finding, Fix, bytes]]:
+    """Verified fixes with the notebook file each produces (with ``first_only``: the first allowed one).
+    ``analysis`` / ``findings``: those of ``data`` when the caller has them (else computed here)."""
+    if analysis is None:
+        analysis = _analyse(data, path, settings)
     if not fixable_analysis(analysis, "notebook"):
         return []
     source = analysis.source
-    findings = reported_findings(analysis, settings)
+    if findings is None:
+        findings = reported_findings(analysis, settings)
     context = FixContext(analysis, settings, findings)
     out = []
     for finding in findings:
@@ -136,12 +140,15 @@ def _fixes(data: bytes, path: str, settings: Settings, file: NotebookFile, *, fi
     return out
 
 
-def notebook_fixes(data: bytes, path: str, settings: Settings) -> list[tuple[Finding, Fix]]:
-    """Each reported finding of a notebook with a verified fix that can be put back into its cells."""
+def notebook_fixes(data: bytes, path: str, settings: Settings, analysis: Analysis | None = None,
+                   findings: list[Finding] | None = None) -> list[tuple[Finding, Fix]]:
+    """Each reported finding of a notebook with a verified fix that can be put back into its cells
+    (``analysis`` / ``findings``: those of ``data``, when the caller already has them)."""
     file = NotebookFile.read(data)
     if file is None:
         return []
-    return [(finding, fix) for finding, fix, _ in _fixes(data, path, settings, file, first_only=False)]
+    return [(finding, fix) for finding, fix, _ in _fixes(data, path, settings, file, first_only=False,
+                                                         analysis=analysis, findings=findings)]
 
 
 def fix_notebook(data: bytes, path: str, settings: Settings, *, unsafe: bool) -> tuple[bytes, FixedText] | None:
