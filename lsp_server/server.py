@@ -36,7 +36,7 @@ from .editor_requests import EditorRequests, suppress_edit
 from .notebooks import NotebookSync
 from .pool import AnalysisPool, AnalysisTimeout, Stale, WorkerDied
 from .protocol import MllintProtocol, serve
-from .settings import EditorSettings, make_resolver, project_settings
+from .settings import EditorSettings, make_resolver
 from .transport import FrameReader
 
 __all__ = ["MllintServer", "main", "server", "suppress_edit", "uri_to_path"]
@@ -63,8 +63,6 @@ class MllintServer(NotebookSync, Diagnostics, EditorRequests, LanguageServer):
             protocol_cls=MllintProtocol)
         self.cache = AnalysisCache()
         self.editor = EditorSettings()
-        self.base_settings: Settings = Settings()
-        self.config_error: str | None = None
         self.root: str | None = None
         self.resolver = make_resolver()                   # [tool.mllint] per document, as check and flake8 find it
         self.shown_config_errors: set[str] = set()        # each invalid configuration gets one showMessage
@@ -124,10 +122,6 @@ class MllintServer(NotebookSync, Diagnostics, EditorRequests, LanguageServer):
         super().shutdown()
 
     # -- settings ------------------------------------------------------------------------
-    @property
-    def settings(self) -> Settings:
-        return self.editor.apply(self.base_settings)
-
     def document(self, uri: str):
         """The open text document for a client uri (pygls keys documents by the decoded uri)."""
         documents = self.workspace.text_documents
@@ -138,9 +132,11 @@ class MllintServer(NotebookSync, Diagnostics, EditorRequests, LanguageServer):
         self.root = root
         self.resolver.clear()
         self.shown_config_errors.clear()
-        self.base_settings, self.config_error = project_settings(root, self.resolver)
-        if self.config_error:
-            log.warning("%s", self.config_error)
+        if root is not None:   # an invalid workspace table is logged now; each document reports its own
+            try:
+                self.resolver.for_folder(root)
+            except ConfigError as exc:
+                log.warning("%s", exc)
 
     def settings_for(self, uri: str) -> tuple[Settings, str | None]:
         """A document's settings: the ``[tool.mllint]`` found from its folder (from the workspace root for a

@@ -6,8 +6,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from mllint.config_discovery import load_settings
-from mllint.settings import ConfigError, Settings, sensitive_terms
+from mllint.settings import Settings, sensitive_terms
 
 _SEVERITIES = {
     "error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
@@ -79,15 +78,3 @@ def make_resolver():
     from mllint.config_discovery import ConfigResolver
 
     return ConfigResolver(_rule_codes)
-
-
-def project_settings(root: str | None, resolver=None) -> tuple[Settings, str | None]:
-    """``[tool.mllint]`` for files in the folder ``root`` (defaults, plus the error message, when it is invalid)."""
-    if root is None:
-        return Settings(), None
-    try:
-        if resolver is None:
-            return load_settings(root, rule_codes=_rule_codes), None
-        return resolver.for_folder(root).settings, None
-    except ConfigError as exc:
-        return Settings(), str(exc)

@@ -198,9 +198,14 @@ def _uri(path: str, root: str) -> str:
     return relative.replace(os.sep, "/")
 
 
+def _line_key(finding: FindingReport) -> str:
+    """The primary line as fingerprints read it: whitespace-normalised, so re-indenting keeps it."""
+    return " ".join(finding.line_text.split())
+
+
 def _fingerprint(code: str, uri: str, finding: FindingReport, occurrence: int) -> str:
     """Stable across edits elsewhere in the file: rule, file, the line's text, and its occurrence."""
-    digest = hashlib.sha256(f"{code}\0{uri}\0{' '.join(finding.line_text.split())}".encode()).hexdigest()[:16]
+    digest = hashlib.sha256(f"{code}\0{uri}\0{_line_key(finding)}".encode()).hexdigest()[:16]
     return f"{digest}:{occurrence}"
 
 
@@ -225,7 +230,7 @@ def sarif(reports: list[FileReport], root: str) -> str:
         uri = _uri(report.path, root)
         seen: dict[str, int] = {}
         for finding in report.findings:
-            key = f"{finding.code}{' '.join(finding.line_text.split())}"   # as the fingerprint reads it
+            key = f"{finding.code}{_line_key(finding)}"
             seen[key] = seen.get(key, 0) + 1
             message = _in_cell(finding.location, finding.message)
             result = {
