@@ -8,6 +8,12 @@ receiving the ``textDocument/publishDiagnostics`` for that document version, and
 p50 / p95 (goal: p95 < 150 ms).
 
     python benchmarks/bench_lsp_latency.py [--edits 50] [--lines 1000] [--json out.json] [--check]
+    python benchmarks/bench_lsp_latency.py --file REAL.py [--edits 40] [--goal-ms 25]
+
+With ``--file`` the document is a real file (a corpus notebook script) instead of the generated
+one: a line ``_typed = 1`` is inserted before the top-level statement nearest the middle of the
+file (part of the opened text) and each edit types one more digit after it, so every edit is a
+valid program the server has not seen, typed in the middle of the file as a person would.
 
 Every edit produces text the server has not seen (its analysis cache cannot answer).  The
 client declares no pull-diagnostics capability, so the server pushes.
@@ -132,6 +138,20 @@ def seed_edits(text: str) -> list[types.Range]:
     return ranges
 
 
+def typing_target(text: str) -> tuple[str, types.Position]:
+    """``text`` with ``_typed = 1`` inserted before the top-level statement nearest its middle, and
+    the position just after that ``1`` (where the digits are typed)."""
+    import ast
+
+    lines = text.split("\n")
+    starts = [min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
+              for node in ast.parse(text).body]
+    middle = len(lines) // 2
+    line = min(starts, key=lambda start: abs(start - middle)) if starts else 0
+    inserted = "_typed = 1"   # digits typed after a 1 (``0123`` is a syntax error)
+    return "\n".join(lines[:line] + [inserted] + lines[line:]), types.Position(line, len(inserted))
+
+
 def local_findings(text: str, path: str) -> list[tuple[str, int]]:
     from mllint.engine.analysis import analyze
     from mllint.checker import check_analysis
@@ -149,10 +169,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-async def run(edits: int, lines: int, warmup: int) -> dict:
-    text = generate(lines)
+async def run(edits: int, lines: int, warmup: int, real_file: Path | None = None,
+              goal_ms: float = GOAL_P95_MS) -> dict:
+    typing_at: types.Position | None = None
+    if real_file is not None:
+        text, typing_at = typing_target(real_file.read_text(encoding="utf-8"))
+    else:
+        text = generate(lines)
     workdir = Path(tempfile.mkdtemp(prefix="mllint-lsp-bench-"))
-    path = workdir / "pipelines.py"
+    path = workdir / (real_file.name if real_file is not None else "pipelines.py")
     path.write_text(text, encoding="utf-8")
     uri = path.as_uri()
 
@@ -193,6 +218,22 @@ async def run(edits: int, lines: int, warmup: int) -> dict:
         latencies, warm = [], []
         version = 1
         for step in range(warmup + edits):
+            if typing_at is not None:           # one more digit typed after ``_typed = 1...``
+                digit = str((step + 1) % 10)
+                lines_now = text.split("\n")
+                lines_now[typing_at.line] = lines_now[typing_at.line] + digit
+                text = "\n".join(lines_now)
+                version += 1
+                done = expect(version)
+                sent = time.perf_counter()
+                client.text_document_did_change(types.DidChangeTextDocumentParams(
+                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                    content_changes=[types.TextDocumentContentChangePartial(
+                        range=types.Range(typing_at, typing_at), text=digit)]))
+                typing_at = types.Position(typing_at.line, typing_at.character + 1)
+                elapsed = (await asyncio.wait_for(done, 60) - sent) * 1000
+                (warm if step < warmup else latencies).append(elapsed)
+                continue
             index = step % len(targets)
             target = targets[index]
             new_value = str(1000 + step)               # never seen before: no cache hit
@@ -230,7 +271,8 @@ async def run(edits: int, lines: int, warmup: int) -> dict:
         "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(percentile(latencies, 95), 1),
         "max_ms": round(max(latencies), 1), "mean_ms": round(statistics.fmean(latencies), 1),
         "min_ms": round(min(latencies), 1), "diagnostics": len(arrivals[version][1]), "codes": final_codes,
-        "goal_p95_ms": GOAL_P95_MS,
+        "goal_p95_ms": goal_ms,
+        "file": str(real_file) if real_file is not None else None,
     }
 
 
@@ -241,18 +283,20 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=3, help="edits made (and reported) before measuring")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--check", action="store_true", help="exit with status 1 when p95 misses the goal")
+    parser.add_argument("--file", type=Path, help="a real file to edit instead of the generated one")
+    parser.add_argument("--goal-ms", type=float, default=GOAL_P95_MS, help="the p95 goal (ms)")
     args = parser.parse_args()
-    result = asyncio.run(run(args.edits, args.lines, args.warmup))
+    result = asyncio.run(run(args.edits, args.lines, args.warmup, args.file, args.goal_ms))
     print(f"file: {result['lines']} lines, {result['diagnostics']} diagnostics ({', '.join(result['codes'])})")
     print(f"open -> first diagnostics: {result['open_ms']:.1f} ms; warm-up edits: {result['warmup_ms']} ms")
     print(f"edit -> publishDiagnostics over {result['edits']} edits (debounce 0): "
           f"p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms, "
           f"min {result['min_ms']:.1f} ms, max {result['max_ms']:.1f} ms, mean {result['mean_ms']:.1f} ms")
-    verdict = "meets" if result["p95_ms"] < GOAL_P95_MS else "MISSES"
-    print(f"goal p95 < {GOAL_P95_MS:.0f} ms: {verdict}")
+    verdict = "meets" if result["p95_ms"] < args.goal_ms else "MISSES"
+    print(f"goal p95 < {args.goal_ms:.0f} ms: {verdict}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    return 1 if args.check and result["p95_ms"] >= GOAL_P95_MS else 0
+    return 1 if args.check and result["p95_ms"] >= args.goal_ms else 0
 
 
 if __name__ == "__main__":
