@@ -66,6 +66,7 @@ class PlanFacts:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.plan = analysis.plan
+        self._texts: dict[int, tuple[object, str]] = {}   # id(CST node) -> (node, its code on one line)
 
     # -- model fits and evaluations ------------------------------------------------
     @cached_property
@@ -227,11 +228,17 @@ class PlanFacts:
     def node_span(self, node: PlanNode) -> Span | None:
         return self.statement_span(node.site)
 
-    @staticmethod
-    def code(site: Site | None, limit: int = 60) -> str:
+    def code(self, site: Site | None, limit: int = 60) -> str:
+        """The code of ``site`` on one line, cut at ``limit``.  Rules build messages for every
+        candidate finding (one per statement survives), and printing a node with LibCST costs
+        more than the rule itself: each node is printed once per analysis."""
         if site is None:
             return "?"
-        text = " ".join(code_of(site.node).split())
+        cached = self._texts.get(id(site.node))
+        if cached is None or cached[0] is not site.node:
+            cached = (site.node, " ".join(code_of(site.node).split()))
+            self._texts[id(site.node)] = cached
+        text = cached[1]
         return text if len(text) <= limit else text[: limit - 3] + "..."
 
     def name_of(self, nodes: Iterable[PlanNode], fallback: str = "the held-out rows") -> str:
