@@ -152,6 +152,14 @@ def typing_target(text: str) -> tuple[str, types.Position]:
     return "\n".join(lines[:line] + [inserted] + lines[line:]), types.Position(line, len(inserted))
 
 
+def replaced(text: str, edit_range: types.Range, new_value: str) -> str:
+    """``text`` after the client's edit: ``edit_range`` (within one line) replaced by ``new_value``."""
+    lines = text.split("\n")
+    line = lines[edit_range.start.line]
+    lines[edit_range.start.line] = line[:edit_range.start.character] + new_value + line[edit_range.end.character:]
+    return "\n".join(lines)
+
+
 def local_findings(text: str, path: str) -> list[tuple[str, int]]:
     from mllint.engine.analysis import analyze
     from mllint.checker import check_analysis
@@ -219,32 +227,17 @@ async def run(edits: int, lines: int, warmup: int, real_file: Path | None = None
         version = 1
         for step in range(warmup + edits):
             if typing_at is not None:           # one more digit typed after ``_typed = 1...``
-                digit = str((step + 1) % 10)
-                lines_now = text.split("\n")
-                lines_now[typing_at.line] = lines_now[typing_at.line] + digit
-                text = "\n".join(lines_now)
-                version += 1
-                done = expect(version)
-                sent = time.perf_counter()
-                client.text_document_did_change(types.DidChangeTextDocumentParams(
-                    text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                    content_changes=[types.TextDocumentContentChangePartial(
-                        range=types.Range(typing_at, typing_at), text=digit)]))
+                new_value = str((step + 1) % 10)
+                edit_range = types.Range(typing_at, typing_at)
                 typing_at = types.Position(typing_at.line, typing_at.character + 1)
-                elapsed = (await asyncio.wait_for(done, 60) - sent) * 1000
-                (warm if step < warmup else latencies).append(elapsed)
-                continue
-            index = step % len(targets)
-            target = targets[index]
-            new_value = str(1000 + step)               # never seen before: no cache hit
-            edit_range = types.Range(target.start, types.Position(target.end.line,
-                                                                  target.start.character + len(current[index])))
-            lines = text.split("\n")
-            line = lines[target.start.line]
-            lines[target.start.line] = (line[:target.start.character] + new_value
-                                        + line[target.start.character + len(current[index]):])
-            text = "\n".join(lines)
-            current[index] = new_value
+            else:                               # a ``random_state=`` literal retyped
+                index = step % len(targets)
+                target = targets[index]
+                new_value = str(1000 + step)    # never seen before: no cache hit
+                edit_range = types.Range(target.start, types.Position(
+                    target.end.line, target.start.character + len(current[index])))
+                current[index] = new_value
+            text = replaced(text, edit_range, new_value)
             version += 1
             done = expect(version)
             sent = time.perf_counter()

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable
 
+import libcst as cst
+
 from .engine.analysis import Analysis
 from .domains.provenance import Origin, Provenance
 from .domains.values import Estimator, Statistic
@@ -66,7 +68,7 @@ class PlanFacts:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.plan = analysis.plan
-        self._texts: dict[int, tuple[object, str]] = {}   # id(CST node) -> (node, its code on one line)
+        self._texts: dict[cst.CSTNode, str] = {}   # CST node (hashed by identity) -> its code on one line
 
     # -- model fits and evaluations ------------------------------------------------
     @cached_property
@@ -234,11 +236,9 @@ class PlanFacts:
         more than the rule itself: each node is printed once per analysis."""
         if site is None:
             return "?"
-        cached = self._texts.get(id(site.node))
-        if cached is None or cached[0] is not site.node:
-            cached = (site.node, " ".join(code_of(site.node).split()))
-            self._texts[id(site.node)] = cached
-        text = cached[1]
+        text = self._texts.get(site.node)
+        if text is None:
+            text = self._texts[site.node] = " ".join(code_of(site.node).split())
         return text if len(text) <= limit else text[: limit - 3] + "..."
 
     def name_of(self, nodes: Iterable[PlanNode], fallback: str = "the held-out rows") -> str:
